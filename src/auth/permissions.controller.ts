@@ -1,0 +1,14 @@
+import { Controller, Get } from '@nestjs/common';
+import { one } from '../common/envelope.js';
+import { Access } from './access.decorator.js';
+import { PERMISSIONS } from './permissions.js';
+
+@Controller('permissions')
+export class PermissionsController {
+  /** The permission catalogue, for building key policies. */
+  @Get()
+  @Access()
+  list() {
+    return one(Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })));
+  }
+}

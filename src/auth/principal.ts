@@ -1,0 +1,53 @@
+import type { IPv4, IPv6 } from 'ipaddr.js';
+import type { Role } from '../users/roles.js';
+import type { Permission, Surface } from './permissions.js';
+
+/** A parsed allowlist entry: an address range as `[address, prefix length]`. */
+export type Network = [IPv4 | IPv6, number];
+
+/** Everything `authorize()` and the services need to know about the caller. */
+export interface Principal {
+  kind: 'session' | 'apiKey';
+  userUid: string;
+  userName: string;
+  role: Role;
+  companyUid: string;
+  companyName: string;
+  /** The identity used to authenticate: the API key's, or null for a session. */
+  identityId: number | null;
+  identityStatus: 'enabled' | 'disabled';
+  userStatus: 'enabled' | 'disabled';
+  companyStatus: 'active' | 'disabled';
+  scopes: ReadonlySet<Surface>;
+  readOnly: boolean;
+  /** Effective permissions: the role's, intersected with the key's own list. */
+  permissions: ReadonlySet<Permission>;
+  pathPrefixes: readonly string[];
+  ownObjectsOnly: boolean;
+  allowedNetworks: readonly Network[];
+  expiresAt: Date | null;
+  rateLimitPerMinute: number | null;
+}
+
+/** Route requirements declared with `@Access()`. */
+export interface AccessRule {
+  surface: Surface;
+  permission?: Permission;
+  /** False for routes over objects nobody owns (companies, audit): own-objects keys are refused. */
+  ownable?: boolean;
+}
+
+export interface AccessRequest {
+  method: string;
+  /** Raw request path without the query string. */
+  path: string;
+  clientIp: string;
+  now: Date;
+  rule: AccessRule;
+  /** Set when the credential's rate limit is used up: seconds until it refills. */
+  retryAfterSeconds?: number;
+}
+
+export type Decision =
+  | { allow: true }
+  | { allow: false; status: 401 | 403 | 429; reason: string; retryAfterSeconds?: number };

@@ -1,0 +1,109 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { OAuthError } from '../common/api-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { SecretsService } from '../database/secrets.service.js';
+import { PasswordCredentials } from '../identities/password-credentials.js';
+import { sessionPrincipal } from '../identities/principal.factory.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import type { TokenResponse } from './dto/token-request.dto.js';
+import type { Principal } from './principal.js';
+import { RefreshToken } from './refresh-token.entity.js';
+
+interface AccessClaims {
+  sub: string;
+  ro: boolean;
+  /** Issue time in milliseconds, compared with the user's sessionsValidAfter. */
+  iat_ms: number;
+}
+
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+const invalidGrant = (text = 'The credentials are invalid.') => new OAuthError('invalid_grant', text);
+
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly jwt: JwtService,
+    private readonly secrets: SecretsService,
+    private readonly users: UsersService,
+    private readonly passwords: PasswordCredentials,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async passwordGrant(login: string, password: string, readOnly: boolean): Promise<{ user: User; tokens: TokenResponse }> {
+    const user = await this.users.findForLogin(this.em, login);
+    const identity = await this.passwords.verify(this.em, user, password);
+    if (!user || !identity) throw invalidGrant('The username or password is incorrect.');
+    this.assertCanLogIn(user);
+    if (identity.status !== 'enabled') throw invalidGrant('Password login is disabled for this user.');
+    return { user, tokens: await this.issue(user, randomUUID(), readOnly) };
+  }
+
+  /** Rotation with reuse detection: presenting a spent token revokes its whole family. */
+  async refreshGrant(token: string): Promise<{ user: User; tokens: TokenResponse }> {
+    const hash = sha256(token);
+    const row = await this.em.findOne(RefreshToken, { tokenHash: hash }, { populate: ['user', 'user.company'] });
+    if (!row) throw invalidGrant('The refresh token is invalid.');
+    const now = new Date();
+    if (row.revokedAt) throw invalidGrant('The refresh token was revoked.');
+    const claimed = await this.em.nativeUpdate(RefreshToken, { tokenHash: hash, usedAt: null }, { usedAt: now });
+    if (claimed !== 1) {
+      await this.em.nativeUpdate(RefreshToken, { familyId: row.familyId, revokedAt: null }, { revokedAt: now });
+      throw invalidGrant('The refresh token was already used; its session is revoked.');
+    }
+    if (row.expiresAt <= now) throw invalidGrant('The refresh token has expired.');
+    this.assertCanLogIn(row.user);
+    return { user: row.user, tokens: await this.issue(row.user, row.familyId, row.readOnly) };
+  }
+
+  async revokeAll(user: User): Promise<void> {
+    await this.em.nativeUpdate(RefreshToken, { user, revokedAt: null }, { revokedAt: new Date() });
+  }
+
+  /** Access token → principal; null when invalid, expired, or issued before a session revocation. */
+  async verifyAccessToken(token: string): Promise<Principal | null> {
+    let claims: AccessClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessClaims>(token, { secret: this.secrets.get('token-signing'), algorithms: ['HS256'] });
+    } catch {
+      return null;
+    }
+    const user = await this.users.findByUid(this.em.fork(), claims.sub);
+    if (!user || user.isService) return null;
+    if (user.sessionsValidAfter && claims.iat_ms < user.sessionsValidAfter.getTime()) return null;
+    return sessionPrincipal(user, claims.ro === true);
+  }
+
+  private assertCanLogIn(user: User): void {
+    if (user.isService) throw invalidGrant('Service users cannot log in with a password; use an API key.');
+    if (user.status !== 'enabled') throw invalidGrant('The user is disabled.');
+    if (user.company.status !== 'active') throw invalidGrant("The user's company is disabled.");
+  }
+
+  private async issue(user: User, familyId: string, readOnly: boolean): Promise<TokenResponse> {
+    const now = new Date();
+    const claims: AccessClaims = { sub: user.instanceUid, ro: readOnly, iat_ms: now.getTime() };
+    const accessToken = await this.jwt.signAsync(claims, {
+      secret: this.secrets.get('token-signing'),
+      algorithm: 'HS256',
+      expiresIn: this.config.accessTokenTtlSeconds,
+    });
+    const refreshToken = randomBytes(32).toString('base64url');
+    this.em.create(RefreshToken, {
+      tokenHash: sha256(refreshToken),
+      familyId,
+      user,
+      readOnly,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000),
+      usedAt: null,
+      revokedAt: null,
+    });
+    await this.em.flush();
+    return { access_token: accessToken, token_type: 'bearer', expires_in: this.config.accessTokenTtlSeconds, refresh_token: refreshToken };
+  }
+}

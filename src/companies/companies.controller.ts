@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Access } from '../auth/access.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { one, page } from '../common/envelope.js';
+import { PageQuery } from '../common/pagination.dto.js';
+import { toCompanyView } from './company.mapper.js';
+import { CompaniesService } from './companies.service.js';
+import { CreateCompanyDto } from './dto/create-company.dto.js';
+
+@Controller('organizations/companies')
+export class CompaniesController {
+  constructor(private readonly companies: CompaniesService) {}
+
+  @Get()
+  @Access({ permission: 'companies:read', ownable: false })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
+    return page(await this.companies.list(principal, query));
+  }
+
+  @Post()
+  @Access({ permission: 'companies:write', ownable: false })
+  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateCompanyDto) {
+    return one(toCompanyView(await this.companies.create(principal, dto)));
+  }
+
+  @Get(':companyUid')
+  @Access({ permission: 'companies:read', ownable: false })
+  async get(@CurrentPrincipal() principal: Principal, @Param('companyUid', ParseUUIDPipe) uid: string) {
+    return one(toCompanyView(await this.companies.get(principal, uid)));
+  }
+
+  @Patch(':companyUid')
+  @Access({ permission: 'companies:write', ownable: false })
+  async patch(@CurrentPrincipal() principal: Principal, @Param('companyUid', ParseUUIDPipe) uid: string, @Body() patch: unknown) {
+    return one(toCompanyView(await this.companies.patch(principal, uid, patch)));
+  }
+
+  @Delete(':companyUid')
+  @Access({ permission: 'companies:write', ownable: false })
+  async delete(@CurrentPrincipal() principal: Principal, @Param('companyUid', ParseUUIDPipe) uid: string) {
+    await this.companies.delete(principal, uid);
+    return one(true);
+  }
+}

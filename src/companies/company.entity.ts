@@ -1,0 +1,20 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+export const COMPANY_STATUSES = ['active', 'disabled'] as const;
+export type CompanyStatus = (typeof COMPANY_STATUSES)[number];
+
+export const CompanySchema = defineEntity({
+  name: 'Company',
+  tableName: 'companies',
+  properties: {
+    instanceUid: p.string().length(36).primary(),
+    name: p.string().length(128).unique(),
+    status: p.string().length(16).$type<CompanyStatus>(),
+    /** The portal's own organization; exactly one, created at first start. */
+    isProvider: p.boolean().default(false),
+    creationDate: p.datetime(),
+  },
+});
+
+export class Company extends CompanySchema.class {}
+CompanySchema.setClass(Company);

@@ -1,0 +1,93 @@
+import { isIP } from 'node:net';
+
+/** Validated runtime configuration, read once from the environment at boot. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  adminUsername?: string;
+  adminPassword?: string;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  keysOwnObjectsDefault: boolean;
+  keysMaxLifetimeDays?: number;
+  redisUrl?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  corsOrigins: string[];
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Thrown for a bad environment value; main prints its message as one line and exits. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function databaseUrl(env: Env): string {
+  const raw = env.DATABASE_URL || 'sqlite:./data/latchkey.sqlite';
+  if (/^sqlite:.+/.test(raw) || /^postgres(ql)?:\/\/.+/.test(raw)) return raw;
+  throw new ConfigError(
+    `DATABASE_URL must be sqlite:<file> or postgresql://user@host:port/db, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`,
+  );
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const host = env.HOST || '127.0.0.1';
+  if (host !== 'localhost' && !isIP(host)) {
+    throw new ConfigError(`HOST must be an IP address or localhost, got "${host}"`);
+  }
+  const adminUsername = env.ADMIN_USERNAME || undefined;
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
+  }
+  if (adminUsername !== undefined && !/^[A-Za-z0-9._@-]{1,64}$/.test(adminUsername)) {
+    throw new ConfigError(`ADMIN_USERNAME must be 1-64 of letters, digits and ._@-, got "${adminUsername}"`);
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/.+/.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must start with redis://, got "${redisUrl}"`);
+  }
+  const maxLifetime = env.KEYS_MAX_LIFETIME_DAYS ? integer(env, 'KEYS_MAX_LIFETIME_DAYS', 0, 1, 36500) : undefined;
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host,
+    databaseUrl: databaseUrl(env),
+    adminUsername,
+    adminPassword,
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 3600, 60, 86400),
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, 300, 365 * 86400),
+    keysOwnObjectsDefault: boolean(env, 'KEYS_OWN_OBJECTS_DEFAULT', false),
+    keysMaxLifetimeDays: maxLifetime,
+    redisUrl,
+    logLevel,
+    corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
+  };
+}

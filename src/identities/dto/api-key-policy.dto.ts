@@ -1,0 +1,134 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  validateSync,
+} from 'class-validator';
+import { ALL_PERMISSIONS, SURFACES } from '../../auth/permissions.js';
+import { ApiError } from '../../common/api-error.js';
+
+/** `scopes=["integration","rest"]` (VSPC guide), repeated `scopes=rest&scopes=ui`, or a JSON array. */
+function listFromQuery({ value }: { value: unknown }): unknown {
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
+      try {
+        return JSON.parse(trimmed) as unknown;
+      } catch {
+        return value;
+      }
+    }
+    return trimmed === '' ? [] : [trimmed];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item) => (typeof item === 'string' && item.trim().startsWith('[') ? (listFromQuery({ value: item }) as unknown[]) : [item]));
+  }
+  return value;
+}
+
+/** Query strings carry booleans as text; only `true` and `false` are booleans. */
+function booleanFromQuery({ value }: { value: unknown }): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+function intFromQuery({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Fields of an API key's policy, accepted in the query (VSPC) or a JSON body (extensions too). */
+export class ApiKeyPolicyDto {
+  @IsString({ message: 'description is required (1-128 characters)' })
+  @Length(1, 128)
+  @Matches(/^[^<>=]*$/, { message: 'description must not contain <, > or =' })
+  description: string;
+
+  @Transform(listFromQuery)
+  @IsArray({ message: 'scopes is required: a list of rest, integration, ui' })
+  @ArrayMinSize(1, { message: 'scopes must name at least one surface' })
+  @ArrayUnique()
+  @IsIn(SURFACES, { each: true, message: `each scope must be one of ${SURFACES.join(', ')}` })
+  scopes: string[];
+
+  @IsOptional()
+  @Transform(booleanFromQuery)
+  @IsBoolean({ message: 'isReadAccessOnly must be true or false' })
+  isReadAccessOnly?: boolean;
+
+  @IsOptional()
+  @Transform(listFromQuery)
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(ALL_PERMISSIONS, { each: true, message: 'each permission must be one listed by GET /api/v3/permissions' })
+  permissions?: string[];
+
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'expirationDate must be an ISO 8601 date-time' })
+  expirationDate?: string;
+
+  @IsOptional()
+  @Transform(listFromQuery)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  allowedIps?: string[];
+
+  @IsOptional()
+  @Transform(listFromQuery)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Matches(/^=?\/[^?#\s]{0,255}$/, { each: true, message: 'each path prefix must start with / (or =/ for one exact path)' })
+  pathPrefixes?: string[];
+
+  @IsOptional()
+  @Transform(booleanFromQuery)
+  @IsBoolean({ message: 'ownObjectsOnly must be true or false' })
+  ownObjectsOnly?: boolean;
+
+  @IsOptional()
+  @Transform(intFromQuery)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  rateLimitPerMinute?: number;
+}
+
+const FIELDS = new Set(Object.keys(new ApiKeyPolicyDto()).concat([
+  'description', 'scopes', 'isReadAccessOnly', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly', 'rateLimitPerMinute',
+]));
+
+/** Merge query and body (body wins), refuse unknown fields, and validate. */
+export function parseApiKeyPolicy(query: Record<string, unknown>, body: unknown): ApiKeyPolicyDto {
+  if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+    throw ApiError.badRequest('Request body must be a JSON object.');
+  }
+  const merged: Record<string, unknown> = { ...query, ...(body as Record<string, unknown> | undefined) };
+  for (const name of Object.keys(merged)) {
+    if (!FIELDS.has(name)) throw ApiError.badRequest(`Unknown field "${name}".`, { propertyName: name });
+  }
+  const dto = plainToInstance(ApiKeyPolicyDto, merged);
+  const errors = validateSync(dto, { forbidUnknownValues: true });
+  if (errors.length) {
+    const [error] = errors;
+    const message = Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`;
+    const inQuery = body === undefined || body === null || !(error.property in (body as object));
+    throw ApiError.badRequest(message, inQuery ? { parameterName: error.property } : { propertyName: error.property });
+  }
+  return dto;
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Access } from '../auth/access.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { one, page } from '../common/envelope.js';
+import { PageQuery } from '../common/pagination.dto.js';
+import { parseApiKeyPolicy } from './dto/api-key-policy.dto.js';
+import { RotateDto } from './dto/rotate.dto.js';
+import { IdentitiesService } from './identities.service.js';
+import { toIdentityView } from './identity.mapper.js';
+
+const Uid = () => Param('userUid', ParseUUIDPipe);
+const Id = () => Param('id', ParseIntPipe);
+
+@Controller('users')
+export class IdentitiesController {
+  constructor(private readonly identities: IdentitiesService) {}
+
+  @Get('logins')
+  @Access({ permission: 'identities:read' })
+  async listAll(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
+    return page(await this.identities.list(principal, query));
+  }
+
+  @Get(':userUid/logins')
+  @Access({ permission: 'identities:read' })
+  async list(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Query() query: PageQuery) {
+    return page(await this.identities.list(principal, query, userUid));
+  }
+
+  /** VSPC sends the policy in the query; Latchkey also takes it (and its extensions) as JSON. */
+  @Post(':userUid/logins/apikey')
+  @Access({ permission: 'identities:write' })
+  async createApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @Uid() userUid: string,
+    @Query() query: Record<string, unknown>,
+    @Body() body: unknown,
+  ) {
+    const { identity, key } = await this.identities.createApiKey(principal, userUid, parseApiKeyPolicy(query, body));
+    return one(toIdentityView(identity, key));
+  }
+
+  @Get(':userUid/logins/:id')
+  @Access({ permission: 'identities:read' })
+  async get(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number) {
+    return one(toIdentityView(await this.identities.get(principal, userUid, id)));
+  }
+
+  @Patch(':userUid/logins/:id')
+  @Access({ permission: 'identities:write' })
+  async patch(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @Body() patch: unknown) {
+    return one(toIdentityView(await this.identities.patch(principal, userUid, id, patch)));
+  }
+
+  @Delete(':userUid/logins/:id')
+  @Access({ permission: 'identities:write' })
+  async delete(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number) {
+    await this.identities.delete(principal, userUid, id);
+    return one(true);
+  }
+
+  @Post(':userUid/logins/:id/rotate')
+  @Access({ permission: 'identities:write' })
+  async rotate(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @Body() dto: RotateDto) {
+    const { identity, key } = await this.identities.rotate(principal, userUid, id, dto.gracePeriodSeconds ?? 0);
+    return one(toIdentityView(identity, key));
+  }
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { ApiError } from '../common/api-error.js';
+import type { Page } from '../common/envelope.js';
+import { applyJsonPatch } from '../common/json-patch.js';
+import { PageQuery } from '../common/pagination.dto.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { SecretsService } from '../database/secrets.service.js';
+import { UsersService } from '../users/users.service.js';
+import { displayPrefix, generateApiKey, hashApiKey } from './api-key.js';
+import { ApiKeySecret } from './api-key-secret.entity.js';
+import { ApiKeyPolicyDto } from './dto/api-key-policy.dto.js';
+import { IDENTITY_STATUSES, Identity } from './identity.entity.js';
+import { toIdentityView, type IdentityView } from './identity.mapper.js';
+import { checkMintable, type KeyPolicy } from './key-policy.js';
+import { CredentialEvents } from '../common/credential-events.js';
+
+const POPULATE = ['user', 'user.company'] as const;
+
+@Injectable()
+export class IdentitiesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly secrets: SecretsService,
+    private readonly events: CredentialEvents,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Identities the caller may manage: those of manageable users; own-objects keys add "created by me or mine". */
+  private scope(principal: Principal, userUid?: string): FilterQuery<Identity> {
+    const users = this.users.manageableUsers(principal);
+    const byUser: FilterQuery<Identity> = userUid ? { user: { $and: [users, { instanceUid: userUid }] } } : { user: users };
+    if (!principal.ownObjectsOnly) return byUser;
+    return { $and: [byUser, { $or: [{ createdBy: principal.userUid }, { user: principal.userUid }] }] };
+  }
+
+  async list(principal: Principal, query: PageQuery, userUid?: string): Promise<Page<IdentityView>> {
+    if (userUid) await this.users.getManageable(principal, userUid);
+    const [rows, total] = await this.em.findAndCount(Identity, this.scope(principal, userUid), {
+      populate: POPULATE,
+      orderBy: { id: 'asc' },
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return { items: rows.map((row) => toIdentityView(row)), total, offset: query.offset };
+  }
+
+  async get(principal: Principal, userUid: string, id: number): Promise<Identity> {
+    const identity = await this.em.findOne(Identity, { $and: [{ id }, this.scope(principal, userUid)] }, { populate: POPULATE });
+    if (!identity) throw ApiError.notFound('Identity');
+    return identity;
+  }
+
+  async createApiKey(principal: Principal, userUid: string, dto: ApiKeyPolicyDto): Promise<{ identity: Identity; key: string }> {
+    const owner = await this.users.getManageable(principal, userUid);
+    const now = new Date();
+    const policy = checkMintable(principal, owner.role, {
+      scopes: [...dto.scopes].sort(),
+      isReadAccessOnly: dto.isReadAccessOnly ?? false,
+      permissions: dto.permissions ?? null,
+      expirationDate: dto.expirationDate ? new Date(dto.expirationDate) : null,
+      allowedIps: dto.allowedIps ?? [],
+      pathPrefixes: dto.pathPrefixes ?? [],
+      ownObjectsOnly: dto.ownObjectsOnly ?? this.config.keysOwnObjectsDefault,
+      rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
+    }, now, this.config.keysMaxLifetimeDays);
+    const key = generateApiKey();
+    const identity = this.em.create(Identity, {
+      user: owner,
+      provider: 'AK',
+      description: dto.description,
+      status: 'enabled',
+      identifierInProvider: randomUUID(),
+      creationDate: now,
+      keyPrefix: displayPrefix(key),
+      createdBy: principal.userUid,
+      secret: null,
+      lastUsedAt: null,
+      ...policy,
+    });
+    this.em.create(ApiKeySecret, { hash: this.hash(key), identity, expiresAt: null });
+    await this.em.flush();
+    return { identity, key };
+  }
+
+  /** New key on the same identity; the old one keeps working until the grace period ends. */
+  async rotate(principal: Principal, userUid: string, id: number, gracePeriodSeconds: number): Promise<{ identity: Identity; key: string }> {
+    const identity = await this.requireApiKey(principal, userUid, id);
+    if (principal.readOnly) throw ApiError.forbidden('A read-only credential cannot rotate keys.');
+    const now = new Date();
+    const graceEnds = new Date(now.getTime() + gracePeriodSeconds * 1000);
+    const current = await this.em.find(ApiKeySecret, { identity });
+    for (const secret of current) {
+      if (gracePeriodSeconds === 0) this.em.remove(secret);
+      else if (!secret.expiresAt || secret.expiresAt > graceEnds) secret.expiresAt = graceEnds;
+    }
+    const key = generateApiKey();
+    this.em.create(ApiKeySecret, { hash: this.hash(key), identity, expiresAt: null });
+    identity.keyPrefix = displayPrefix(key);
+    await this.em.flush();
+    this.events.identitiesChanged([identity.id]);
+    return { identity, key };
+  }
+
+  async patch(principal: Principal, userUid: string, id: number, patch: unknown): Promise<Identity> {
+    const identity = await this.get(principal, userUid, id);
+    const view = toIdentityView(identity);
+    const isKey = identity.provider === 'AK';
+    const next = applyJsonPatch(view, patch, {
+      writable: isKey
+        ? ['description', 'status', 'isReadAccessOnly', 'scopes', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly']
+        : ['description', 'status'],
+      readOnly: ['id', 'userUid', 'userName', 'companyId', 'companyName', 'identityProviderName', 'parameters', 'identifierInProvider', 'creationDate', 'keyPrefix', 'lastUsedAt', 'lastUsedFrom', 'isReadAccessOnly', 'scopes', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly'].filter(
+        (name) => !isKey || !['isReadAccessOnly', 'scopes', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly'].includes(name),
+      ) as (keyof IdentityView)[],
+    });
+    if (typeof next.description !== 'string' || !/^[^<>=]{1,128}$/.test(next.description)) {
+      throw ApiError.badRequest('description must be 1-128 characters without <, > or =.', { propertyName: 'description' });
+    }
+    if (next.status !== view.status) {
+      if (!(IDENTITY_STATUSES as readonly string[]).includes(next.status)) {
+        throw ApiError.badRequest('status may only be set to enabled or disabled.', { propertyName: 'status' });
+      }
+      identity.status = next.status as 'enabled' | 'disabled';
+    }
+    identity.description = next.description;
+    if (isKey) Object.assign(identity, this.patchedPolicy(principal, identity, view, next));
+    await this.em.flush();
+    this.events.identitiesChanged([identity.id]);
+    return identity;
+  }
+
+  async delete(principal: Principal, userUid: string, id: number): Promise<void> {
+    const identity = await this.get(principal, userUid, id);
+    if (identity.provider === 'VSPC') throw ApiError.badRequest('The password identity cannot be deleted; disable it instead.');
+    await this.em.remove(identity).flush();
+    this.events.identitiesChanged([identity.id]);
+  }
+
+  private async requireApiKey(principal: Principal, userUid: string, id: number): Promise<Identity> {
+    const identity = await this.get(principal, userUid, id);
+    if (identity.provider !== 'AK') throw ApiError.badRequest('Only API key identities can be rotated.');
+    return identity;
+  }
+
+  private patchedPolicy(principal: Principal, identity: Identity, before: IdentityView, next: IdentityView): KeyPolicy {
+    const list = (value: unknown, name: string): string[] => {
+      if (!Array.isArray(value) || value.length > 50 || value.some((item) => typeof item !== 'string')) {
+        throw ApiError.badRequest(`${name} must be a list of strings.`, { propertyName: name });
+      }
+      return value as string[];
+    };
+    const flag = (value: unknown, name: string): boolean => {
+      if (typeof value !== 'boolean') throw ApiError.badRequest(`${name} must be true or false.`, { propertyName: name });
+      return value;
+    };
+    const scopes = list(next.scopes, 'scopes');
+    if (!scopes.length || scopes.some((s) => !['rest', 'integration', 'ui'].includes(s))) {
+      throw ApiError.badRequest('scopes must be a non-empty list of rest, integration, ui.', { propertyName: 'scopes' });
+    }
+    const permissionsChanged = JSON.stringify(next.permissions) !== JSON.stringify(before.permissions);
+    let expirationDate: Date | null = identity.expirationDate ?? null;
+    if (next.expirationDate !== before.expirationDate) {
+      if (next.expirationDate === '' || next.expirationDate === null) expirationDate = null;
+      else if (typeof next.expirationDate !== 'string' || Number.isNaN(Date.parse(next.expirationDate))) {
+        throw ApiError.badRequest('expirationDate must be an ISO 8601 date-time.', { propertyName: 'expirationDate' });
+      } else expirationDate = new Date(next.expirationDate);
+    }
+    const pathPrefixes = list(next.pathPrefixes, 'pathPrefixes');
+    if (pathPrefixes.some((p) => !/^=?\/[^?#\s]{0,255}$/.test(p))) {
+      throw ApiError.badRequest('each path prefix must start with / (or =/ for one exact path)', { propertyName: 'pathPrefixes' });
+    }
+    const policy: KeyPolicy = {
+      scopes: [...new Set(scopes)].sort(),
+      isReadAccessOnly: flag(next.isReadAccessOnly, 'isReadAccessOnly'),
+      permissions: permissionsChanged ? list(next.permissions, 'permissions') : (identity.permissions ?? null),
+      expirationDate,
+      allowedIps: list(next.allowedIps, 'allowedIps'),
+      pathPrefixes,
+      ownObjectsOnly: flag(next.ownObjectsOnly, 'ownObjectsOnly'),
+      rateLimitPerMinute: identity.rateLimitPerMinute ?? null,
+    };
+    const unchanged = JSON.stringify({ ...before, description: '', status: '' }) === JSON.stringify({ ...next, description: '', status: '' });
+    if (unchanged) return policy;
+    const checked = checkMintable(principal, identity.user.role, policy, new Date(), this.config.keysMaxLifetimeDays);
+    return expirationDate === null && !this.config.keysMaxLifetimeDays && !principal.expiresAt ? { ...checked, expirationDate: null } : checked;
+  }
+
+  private hash(key: string): string {
+    return hashApiKey(key, this.secrets.get('api-key-hmac'));
+  }
+}

@@ -1,0 +1,39 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { User } from '../users/user.entity.js';
+
+export const IDENTITY_PROVIDERS = ['VSPC', 'AK', 'TOTP'] as const;
+export type IdentityProvider = (typeof IDENTITY_PROVIDERS)[number];
+export const IDENTITY_STATUSES = ['enabled', 'disabled'] as const;
+export type IdentityStatus = (typeof IDENTITY_STATUSES)[number];
+
+export const IdentitySchema = defineEntity({
+  name: 'Identity',
+  tableName: 'identities',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    user: () => p.manyToOne(User).deleteRule('cascade').index(),
+    provider: p.string().length(8).$type<IdentityProvider>(),
+    description: p.string().length(128).default(''),
+    isReadAccessOnly: p.boolean().default(false),
+    scopes: p.json<string[]>(),
+    status: p.string().length(16).$type<IdentityStatus>(),
+    identifierInProvider: p.string().length(128),
+    creationDate: p.datetime(),
+    /** Password hash (VSPC) or encrypted TOTP secret; never serialised. API keys live in ApiKeySecret. */
+    secret: p.text().nullable().hidden().lazy(),
+    keyPrefix: p.string().length(16).default(''),
+    /** Narrowing of the user's role permissions; null means "as the user". */
+    permissions: p.json<string[]>().nullable(),
+    expirationDate: p.datetime().nullable(),
+    allowedIps: p.json<string[]>(),
+    pathPrefixes: p.json<string[]>(),
+    ownObjectsOnly: p.boolean().default(false),
+    rateLimitPerMinute: p.integer().nullable(),
+    lastUsedAt: p.datetime().nullable(),
+    lastUsedFrom: p.string().length(64).default(''),
+    createdBy: p.string().length(36).nullable(),
+  },
+});
+
+export class Identity extends IdentitySchema.class {}
+IdentitySchema.setClass(Identity);

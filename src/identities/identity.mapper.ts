@@ -1,0 +1,69 @@
+import { ROLE_PERMISSIONS } from '../users/roles.js';
+import type { Identity, IdentityProvider } from './identity.entity.js';
+
+export type ReportedStatus = 'enabled' | 'disabled' | 'disabledDueToUser' | 'disabledDueToCompany';
+
+/** The VSPC UserLogin resource plus Latchkey's extensions; no field is ever null. */
+export interface IdentityView {
+  id: number;
+  userUid: string;
+  userName: string;
+  companyId: string;
+  companyName: string;
+  identityProviderName: IdentityProvider;
+  description: string;
+  isReadAccessOnly: boolean;
+  scopes: string[];
+  status: ReportedStatus;
+  parameters: string;
+  identifierInProvider: string;
+  creationDate: string;
+  permissions: string[];
+  expirationDate: string;
+  allowedIps: string[];
+  pathPrefixes: string[];
+  ownObjectsOnly: boolean;
+  keyPrefix: string;
+  lastUsedAt: string;
+  lastUsedFrom: string;
+}
+
+export function reportedStatus(identity: Identity): ReportedStatus {
+  if (identity.status === 'disabled') return 'disabled';
+  if (identity.user.status !== 'enabled') return 'disabledDueToUser';
+  if (identity.user.company.status !== 'active') return 'disabledDueToCompany';
+  return 'enabled';
+}
+
+/** Permissions the identity acts with: its own list narrowed to its user's role. */
+export function effectivePermissions(identity: Identity): string[] {
+  const role = ROLE_PERMISSIONS[identity.user.role];
+  return identity.permissions ? identity.permissions.filter((p) => role.has(p as never)) : [...role];
+}
+
+/** The identity's user and company must be loaded. `key` is passed only right after creation or rotation. */
+export function toIdentityView(identity: Identity, key = ''): IdentityView {
+  return {
+    id: identity.id,
+    userUid: identity.user.instanceUid,
+    userName: identity.user.login,
+    companyId: identity.user.company.instanceUid,
+    companyName: identity.user.company.name,
+    identityProviderName: identity.provider,
+    description: identity.description,
+    isReadAccessOnly: identity.isReadAccessOnly,
+    scopes: identity.scopes,
+    status: reportedStatus(identity),
+    parameters: key,
+    identifierInProvider: identity.identifierInProvider,
+    creationDate: identity.creationDate.toISOString(),
+    permissions: effectivePermissions(identity),
+    expirationDate: identity.expirationDate?.toISOString() ?? '',
+    allowedIps: identity.allowedIps,
+    pathPrefixes: identity.pathPrefixes,
+    ownObjectsOnly: identity.ownObjectsOnly,
+    keyPrefix: identity.keyPrefix,
+    lastUsedAt: identity.lastUsedAt?.toISOString() ?? '',
+    lastUsedFrom: identity.lastUsedFrom,
+  };
+}

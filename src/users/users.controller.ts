@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Access } from '../auth/access.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { one, page } from '../common/envelope.js';
+import { PageQuery } from '../common/pagination.dto.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { toUserView } from './user.mapper.js';
+import { UsersService } from './users.service.js';
+
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Access({ permission: 'users:read' })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
+    return page(await this.users.list(principal, query));
+  }
+
+  @Post()
+  @Access({ permission: 'users:write' })
+  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto) {
+    return one(toUserView(await this.users.create(principal, dto)));
+  }
+
+  /** Any authenticated caller may read itself, whatever its permissions. */
+  @Get('me')
+  @Access()
+  async me(@CurrentPrincipal() principal: Principal) {
+    return one(toUserView(await this.users.get({ ...principal, ownObjectsOnly: false }, principal.userUid)));
+  }
+
+  @Get(':userUid')
+  @Access({ permission: 'users:read' })
+  async get(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string) {
+    return one(toUserView(await this.users.get(principal, uid)));
+  }
+
+  @Patch(':userUid')
+  @Access({ permission: 'users:write' })
+  async patch(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string, @Body() patch: unknown) {
+    return one(toUserView(await this.users.patch(principal, uid, patch)));
+  }
+
+  @Delete(':userUid')
+  @Access({ permission: 'users:write' })
+  async delete(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string) {
+    await this.users.delete(principal, uid);
+    return one(true);
+  }
+}
