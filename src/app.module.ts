@@ -1,20 +1,34 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ApiExceptionFilter } from './common/exception.filter.js';
 import { ApiValidationPipe } from './common/validation.js';
 import { CompaniesModule } from './companies/companies.module.js';
+import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { UsersModule } from './users/users.module.js';
 
-@Module({
-  imports: [ConfigModule, DatabaseModule, CommonModule, CompaniesModule, UsersModule, IdentitiesModule, AuthModule],
-  providers: [
-    { provide: APP_FILTER, useClass: ApiExceptionFilter },
-    { provide: APP_PIPE, useClass: ApiValidationPipe },
-  ],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config),
+        CommonModule,
+        CompaniesModule,
+        UsersModule,
+        IdentitiesModule,
+        AuthModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
+      ],
+    };
+  }
+}

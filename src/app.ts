@@ -1,8 +1,8 @@
-import type { LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { loadConfig } from './config/config.js';
+import type { AppConfig } from './config/config.js';
 
 const NEST_LEVELS: Record<string, LogLevel[]> = {
   silent: [],
@@ -13,9 +13,8 @@ const NEST_LEVELS: Record<string, LogLevel[]> = {
   debug: ['fatal', 'error', 'warn', 'log', 'debug'],
 };
 
-/** Build the application (used by main and by the e2e suites); the environment is read here. */
-export async function createApp(): Promise<NestFastifyApplication> {
-  const config = loadConfig();
+/** Build the application from a validated configuration (used by main and by the e2e suites). */
+export async function createApp(config: AppConfig, options: { logger?: LoggerService } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -23,8 +22,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     requestTimeout: 30_000,
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
-    logger: NEST_LEVELS[config.logLevel],
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: options.logger ?? NEST_LEVELS[config.logLevel],
     bufferLogs: false,
   });
   app.setGlobalPrefix('api/v3', { exclude: ['health', 'health/ready'] });

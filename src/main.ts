@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 
 async function main(): Promise<void> {
@@ -12,9 +13,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // Imported only once the environment is known to be valid: the module graph reads it.
-  const { createApp } = await import('./app.js');
-  const app = await createApp();
+  const app = await createApp(config);
   await app.listen(config.port, config.host);
   console.log(`latchkey listening on http://${config.host}:${config.port}/api/v3`);
 }

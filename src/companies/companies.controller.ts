@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -19,6 +19,7 @@ export class CompaniesController {
   }
 
   @Post()
+  @HttpCode(200)
   @Access({ permission: 'companies:write', ownable: false })
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateCompanyDto) {
     return one(toCompanyView(await this.companies.create(principal, dto)));

@@ -1,8 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
-import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, loadConfig } from '../config/config.js';
-import { ConfigModule } from '../config/config.module.js';
+import { MikroOrmModule, type MikroOrmModuleSyncOptions } from '@mikro-orm/nestjs';
+import { type DynamicModule, Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { migrate } from './migrate.js';
 import { dialectOf, ormOptions } from './orm.config.js';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -10,19 +9,16 @@ import { SqliteDriver } from '@mikro-orm/sqlite';
 import { SecretsService } from './secrets.service.js';
 
 @Global()
-@Module({
-  imports: [
-    MikroOrmModule.forRootAsync({
-      imports: [ConfigModule],
-      inject: [APP_CONFIG],
-      driver: dialectOf(loadConfig().databaseUrl) === 'postgresql' ? PostgreSqlDriver : SqliteDriver,
-      useFactory: (config: AppConfig) => ormOptions(config.databaseUrl),
-    }),
-  ],
-  providers: [SecretsService],
-  exports: [SecretsService],
-})
+@Module({ providers: [SecretsService], exports: [SecretsService] })
 export class DatabaseModule implements OnModuleInit {
+  static forRoot(config: AppConfig): DynamicModule {
+    const driver = dialectOf(config.databaseUrl) === 'postgresql' ? PostgreSqlDriver : SqliteDriver;
+    return {
+      module: DatabaseModule,
+      imports: [MikroOrmModule.forRoot({ ...ormOptions(config.databaseUrl), driver } as MikroOrmModuleSyncOptions)],
+    };
+  }
+
   private readonly logger = new Logger('Database');
 
   constructor(

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Delete, Get, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -30,6 +30,7 @@ export class IdentitiesController {
 
   /** VSPC sends the policy in the query; Latchkey also takes it (and its extensions) as JSON. */
   @Post(':userUid/logins/apikey')
+  @HttpCode(200)
   @Access({ permission: 'identities:write' })
   async createApiKey(
     @CurrentPrincipal() principal: Principal,
@@ -61,6 +62,7 @@ export class IdentitiesController {
   }
 
   @Post(':userUid/logins/:id/rotate')
+  @HttpCode(200)
   @Access({ permission: 'identities:write' })
   async rotate(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @Body() dto: RotateDto) {
     const { identity, key } = await this.identities.rotate(principal, userUid, id, dto.gracePeriodSeconds ?? 0);

@@ -1,0 +1,26 @@
+// Prints the closing "N passed, N failed" line from Vitest's JSON report, and fails when a
+// project (unit, e2e-sqlite, e2e-postgresql) ran no suite according to the console output.
+import { existsSync, readFileSync } from 'node:fs';
+
+const [reportFile, outputFile] = process.argv.slice(2);
+if (!existsSync(reportFile)) {
+  console.error('CI: Vitest wrote no report; the test command did not run');
+  process.exit(1);
+}
+const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+const output = readFileSync(outputFile, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
+
+let missing = false;
+for (const project of ['unit', 'e2e-sqlite', 'e2e-postgresql']) {
+  const files = output.split('\n').filter((line) => new RegExp(`^\\s*[✓×❯]\\s+\\|?\\s*${project}\\b`).test(line)).length;
+  console.log(`project ${project}: ${files} test files`);
+  if (files === 0) {
+    console.error(`CI: the ${project} suites did not run`);
+    missing = true;
+  }
+}
+const passed = report.numPassedTests ?? 0;
+const failed = report.numFailedTests ?? 0;
+const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(missing || failed > 0 || passed === 0 ? 1 : 0);

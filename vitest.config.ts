@@ -1,0 +1,27 @@
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const e2e = (name: string, dialect: string): TestProjectInlineConfiguration => ({
+  extends: true,
+  test: {
+    name,
+    include: ['test/**/*.e2e-spec.ts'],
+    env: { TEST_DIALECT: dialect },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+// Every e2e suite runs on SQLite; the same suites run on PostgreSQL when DATABASE_URL_TEST is set.
+const projects: TestProjectInlineConfiguration[] = [
+  { extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
+  e2e('e2e-sqlite', 'sqlite'),
+];
+if (process.env.DATABASE_URL_TEST) projects.push(e2e('e2e-postgresql', 'postgresql'));
+
+export default defineConfig({
+  test: {
+    globals: true,
+    root: './',
+    projects,
+  },
+});
