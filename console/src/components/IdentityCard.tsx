@@ -74,8 +74,8 @@ export function IdentityCard({ identity: i, canWrite, busy, onAction }: Props) {
             </button>
           )}
           {isKey && (
-            <button type="button" disabled={!canWrite || busy} title={readOnlyReason} aria-label={`Edit description of ${name}`} onClick={() => onAction('rename', i)}>
-              Edit description
+            <button type="button" disabled={!canWrite || busy} title={readOnlyReason} aria-label={`Rename ${name}`} onClick={() => onAction('rename', i)}>
+              Rename
             </button>
           )}
           {isKey && (

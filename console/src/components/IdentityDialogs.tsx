@@ -66,6 +66,7 @@ export function RotateDialog({ identity, onClose, onDone }: DialogProps) {
         <input
           id="grace"
           type="number"
+          className="short"
           min={0}
           max={2592000}
           step={1}
@@ -95,7 +96,7 @@ export function RenameDialog({ identity, onClose, onDone }: DialogProps) {
   const { busy, error, run } = useAction();
   const [description, setDescription] = useState(identity.description);
   return (
-    <Modal title="Edit description" onClose={onClose}>
+    <Modal title="Rename API key" onClose={onClose}>
       <form
         onSubmit={async (e) => {
           e.preventDefault();

@@ -103,6 +103,7 @@ export function TotpSection({ userUid, identities, canWrite, onChanged }: Props)
           <label htmlFor="totp-code">6-digit code</label>
           <input
             id="totp-code"
+            className="short"
             inputMode="numeric"
             autoComplete="one-time-code"
             pattern="\d{6}"

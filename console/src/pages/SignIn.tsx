@@ -66,6 +66,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
           <label htmlFor="mfa-code">6-digit code</label>
           <input
             id="mfa-code"
+            className="short"
             inputMode="numeric"
             autoComplete="one-time-code"
             pattern="\d{6}"
