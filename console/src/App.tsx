@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { hasSession, isReadOnlySession, onSessionLost, refresh, signOut as clearSession } from './api';
+import { ErrorMessage, Loading } from './components/Status';
+import { getMe } from './endpoints';
+import { canManageOthers, roleLabel } from './format';
+import { errorText, navigate, useRoute } from './hooks';
+import { AuditPage } from './pages/AuditPage';
+import { ProfilePage } from './pages/ProfilePage';
+import { SignIn } from './pages/SignIn';
+import { UserPage } from './pages/UserPage';
+import { UsersPage } from './pages/UsersPage';
+import { SessionContext, useSession, type Session } from './session';
+import type { User } from './types';
+
+type State =
+  | { phase: 'starting' }
+  | { phase: 'signedOut'; notice?: string }
+  | { phase: 'failed'; error: string }
+  | { phase: 'signedIn'; me: User };
+
+export function App() {
+  const [state, setState] = useState<State>({ phase: 'starting' });
+
+  const loadMe = useCallback(async () => {
+    try {
+      const res = await getMe();
+      setState({ phase: 'signedIn', me: res.data });
+    } catch (err) {
+      if (hasSession()) setState({ phase: 'failed', error: errorText(err) });
+    }
+  }, []);
+
+  useEffect(() => {
+    onSessionLost(() => setState({ phase: 'signedOut', notice: 'Your session has ended. Please sign in again.' }));
+    // Restore a session after a reload from the refresh token, if there is one.
+    if (hasSession()) void loadMe();
+    else void refresh().then((ok) => (ok ? loadMe() : setState({ phase: 'signedOut' })));
+  }, [loadMe]);
+
+  const signOut = useCallback(() => {
+    clearSession();
+    setState({ phase: 'signedOut', notice: 'You have signed out.' });
+    navigate('/');
+  }, []);
+
+  const session = useMemo<Session | null>(
+    () =>
+      state.phase === 'signedIn'
+        ? { me: state.me, readOnly: isReadOnlySession(), signOut }
+        : null,
+    [state, signOut],
+  );
+
+  if (state.phase === 'starting') {
+    return (
+      <main className="signin">
+        <Loading what="Starting" />
+      </main>
+    );
+  }
+  if (state.phase === 'signedOut') return <SignIn notice={state.notice} onSignedIn={() => void loadMe()} />;
+  if (state.phase === 'failed' || !session) {
+    return (
+      <main className="signin">
+        <h1>Latchkey console</h1>
+        <ErrorMessage message={state.phase === 'failed' ? state.error : 'Could not load your profile.'} onRetry={() => void loadMe()} />
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </main>
+    );
+  }
+  return (
+    <SessionContext.Provider value={session}>
+      <Shell />
+    </SessionContext.Provider>
+  );
+}
+
+function Shell() {
+  const route = useRoute();
+  const { me, readOnly, signOut } = useSession();
+  const [path = '/', queryString = ''] = route.split('?');
+  const query = new URLSearchParams(queryString);
+  const admin = canManageOthers(me.role);
+  const userMatch = /^\/users\/([^/]+)$/.exec(path);
+
+  let page;
+  let section: 'profile' | 'users' | 'audit' = 'profile';
+  if (userMatch?.[1]) {
+    section = 'users';
+    page = <UserPage key={userMatch[1]} userUid={decodeURIComponent(userMatch[1])} />;
+  } else if (path === '/users') {
+    section = 'users';
+    page = <UsersPage />;
+  } else if (path === '/audit') {
+    section = 'audit';
+    page = <AuditPage key={queryString} initialUserUid={query.get('userUid') ?? ''} />;
+  } else {
+    page = <ProfilePage />;
+  }
+
+  useEffect(() => {
+    document.title = `${{ profile: 'My profile', users: 'Users', audit: 'Audit log' }[section]} — Latchkey`;
+  }, [section]);
+
+  const link = (href: string, label: string, current: boolean) => (
+    <a href={`#${href}`} aria-current={current ? 'page' : undefined}>
+      {label}
+    </a>
+  );
+
+  return (
+    <>
+      <header className="topbar">
+        <span className="brand">Latchkey</span>
+        <nav aria-label="Main">
+          {link('/', 'My profile', section === 'profile')}
+          {admin && link('/users', 'Users', section === 'users')}
+          {link('/audit', 'Audit log', section === 'audit')}
+        </nav>
+        <div className="who">
+          <span>
+            {me.login} <span className="muted">({roleLabel(me.role)})</span>
+          </span>
+          {readOnly && <span className="badge">Read-only session</span>}
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="content">
+        {readOnly && (
+          <p className="notice" role="note">
+            This is a read-only session: you can look, but changes are disabled.
+          </p>
+        )}
+        {page}
+      </main>
+    </>
+  );
+}

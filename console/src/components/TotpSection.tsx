@@ -1,0 +1,128 @@
+import { useEffect, useState } from 'react';
+import QRCode from 'qrcode';
+import { confirmTotp, deleteIdentity, enrolTotp } from '../endpoints';
+import { useAction } from '../hooks';
+import type { Identity } from '../types';
+import { ErrorMessage } from './Status';
+
+interface Props {
+  userUid: string;
+  identities: Identity[];
+  canWrite: boolean;
+  onChanged: () => void;
+}
+
+interface Pending {
+  identity: Identity;
+  otpauthUrl: string;
+}
+
+const secretOf = (otpauthUrl: string): string => {
+  try {
+    return new URL(otpauthUrl).searchParams.get('secret') ?? '';
+  } catch {
+    return '';
+  }
+};
+
+function QrImage({ text }: { text: string }) {
+  const [src, setSrc] = useState('');
+  useEffect(() => {
+    let live = true;
+    QRCode.toDataURL(text, { margin: 1, width: 200 })
+      .then((url) => live && setSrc(url))
+      .catch(() => live && setSrc(''));
+    return () => {
+      live = false;
+    };
+  }, [text]);
+  return src ? <img className="qr" src={src} width={200} height={200} alt="QR code to scan with your authenticator app" /> : null;
+}
+
+export function TotpSection({ userUid, identities, canWrite, onChanged }: Props) {
+  const { busy, error, run } = useAction();
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [code, setCode] = useState('');
+  const totp = identities.filter((i) => i.identityProviderName === 'TOTP');
+  const active = totp.some((i) => i.status === 'enabled');
+  const unfinished = !pending && totp.some((i) => i.status === 'disabled');
+
+  async function start() {
+    const res = await run(() => enrolTotp(userUid));
+    if (res) {
+      setPending(res.data);
+      setCode('');
+    }
+  }
+
+  async function cancel() {
+    if (!pending) return;
+    await run(() => deleteIdentity(userUid, pending.identity.id));
+    setPending(null);
+    onChanged();
+  }
+
+  async function confirm() {
+    if (!pending) return;
+    const res = await run(() => confirmTotp(userUid, pending.identity.id, code));
+    if (res) {
+      setPending(null);
+      onChanged();
+    }
+  }
+
+  const secret = pending ? secretOf(pending.otpauthUrl) : '';
+
+  return (
+    <section className="card" aria-labelledby="totp-title">
+      <h3 id="totp-title">Two-factor sign-in</h3>
+      {active && <p>An authenticator app is required when you sign in. Use “Remove” on it above to turn this off.</p>}
+      {unfinished && <p>Authenticator setup was not finished. Remove the unconfirmed authenticator above and start again.</p>}
+      {!active && !unfinished && !pending && (
+        <>
+          <p>Add a time-based one-time code (TOTP) from an authenticator app to your sign-in.</p>
+          <button type="button" className="primary" disabled={!canWrite || busy} onClick={start}>
+            Set up authenticator app
+          </button>
+        </>
+      )}
+      {pending && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void confirm();
+          }}
+        >
+          <p>Scan this code with your authenticator app, then enter the 6-digit code it shows.</p>
+          <QrImage text={pending.otpauthUrl} />
+          {secret && (
+            <p>
+              Or enter this key by hand: <code className="mono">{secret}</code>
+            </p>
+          )}
+          <label htmlFor="totp-code">6-digit code</label>
+          <input
+            id="totp-code"
+            className="short"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="\d{6}"
+            maxLength={6}
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+          />
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>
+              Confirm code
+            </button>
+            <button type="button" disabled={busy} onClick={cancel}>
+              Cancel setup
+            </button>
+          </div>
+        </form>
+      )}
+      <ErrorMessage message={error} />
+    </section>
+  );
+}

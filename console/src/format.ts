@@ -1,0 +1,55 @@
+import type { Identity, Role } from './types';
+
+export const ROLE_LABELS: Record<Role, string> = {
+  portalAdministrator: 'Portal Administrator',
+  portalOperator: 'Portal Operator',
+  readonlyUser: 'Read-only User',
+  companyOwner: 'Company Owner',
+  companyAdministrator: 'Company Administrator',
+  companyUser: 'Company User',
+};
+
+export const roleLabel = (role: string): string => ROLE_LABELS[role as Role] ?? role;
+
+const MANAGERS: readonly string[] = ['portalAdministrator', 'portalOperator', 'companyOwner', 'companyAdministrator'];
+
+/** Roles that may list the users of their tenant and manage their identities. */
+export const canManageOthers = (role: string): boolean => MANAGERS.includes(role);
+
+export function formatDate(iso: string | null | undefined, empty = '—'): string {
+  if (!iso) return empty;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+export const isExpired = (identity: Identity): boolean =>
+  !!identity.expirationDate && new Date(identity.expirationDate).getTime() < Date.now();
+
+export const STATUS_LABELS: Record<string, string> = {
+  enabled: 'Enabled',
+  disabled: 'Disabled',
+  disabledDueToUser: 'Disabled (user is disabled)',
+  disabledDueToCompany: 'Disabled (company is disabled)',
+};
+
+export const PROVIDER_LABELS: Record<string, string> = {
+  VSPC: 'Password',
+  AK: 'API key',
+  TOTP: 'Authenticator app',
+};
+
+export const SCOPE_LABELS: Record<string, string> = {
+  rest: 'REST API',
+  integration: 'Integration',
+  ui: 'Web console',
+};
+
+/** Splits a textarea into trimmed, non-empty lines. */
+export const lines = (text: string): string[] =>
+  text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export const fullName = (u: { firstName: string; lastName: string; login: string }): string =>
+  [u.firstName, u.lastName].filter(Boolean).join(' ') || u.login;

@@ -1,0 +1,94 @@
+export type Role =
+  | 'portalAdministrator'
+  | 'portalOperator'
+  | 'readonlyUser'
+  | 'companyOwner'
+  | 'companyAdministrator'
+  | 'companyUser';
+
+export interface User {
+  instanceUid: string;
+  organizationUid: string;
+  companyName: string;
+  login: string;
+  role: Role;
+  status: string;
+  isService: boolean;
+  firstName: string;
+  lastName: string;
+  email: string;
+  creationDate: string;
+}
+
+export type Scope = 'rest' | 'integration' | 'ui';
+export type IdentityStatus = 'enabled' | 'disabled' | 'disabledDueToUser' | 'disabledDueToCompany';
+
+export interface Identity {
+  id: number;
+  userUid: string;
+  userName: string;
+  companyId: string;
+  companyName: string;
+  identityProviderName: 'VSPC' | 'AK' | 'TOTP' | string;
+  description: string;
+  isReadAccessOnly: boolean;
+  scopes: Scope[];
+  status: IdentityStatus;
+  parameters: string;
+  identifierInProvider: string;
+  creationDate: string;
+  permissions: string[];
+  expirationDate: string;
+  allowedIps: string[];
+  pathPrefixes: string[];
+  ownObjectsOnly: boolean;
+  keyPrefix: string;
+  lastUsedAt: string;
+  lastUsedFrom: string;
+}
+
+export interface Permission {
+  name: string;
+  description: string;
+}
+
+export interface AuditEntry {
+  id: number | string;
+  at: string;
+  action: string;
+  outcome: string;
+  actorUserUid: string;
+  actorName: string;
+  identityId: number | string | null;
+  targetType: string;
+  targetId: string;
+  fromAddress: string;
+  companyUid: string;
+}
+
+export interface PagingInfo {
+  total: number;
+  count: number;
+  offset: number;
+}
+
+export interface Envelope<T> {
+  data: T;
+  meta?: { pagingInfo?: PagingInfo };
+}
+
+export interface NewApiKey {
+  description: string;
+  scopes: Scope[];
+  isReadAccessOnly: boolean;
+  permissions?: string[];
+  pathPrefixes?: string[];
+  ownObjectsOnly?: boolean;
+  expirationDate?: string;
+  allowedIps?: string[];
+}
+
+export interface TotpEnrolment {
+  identity: Identity;
+  otpauthUrl: string;
+}
