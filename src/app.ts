@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
+
+/** `console/dist` at the project root, from both `src/` and `dist/`. */
+const CONSOLE_DIR = fileURLToPath(new URL('../console/dist', import.meta.url));
 
 const NEST_LEVELS: Record<string, LogLevel[]> = {
   silent: [],
@@ -27,6 +33,10 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     bufferLogs: false,
   });
   app.setGlobalPrefix('api/v3', { exclude: ['health', 'health/ready'] });
+  if (existsSync(join(CONSOLE_DIR, 'index.html'))) {
+    // The web console: a static build, served by this app, using only the public /api/v3.
+    app.useStaticAssets({ root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false });
+  }
   app.enableShutdownHooks();
   return app;
 }

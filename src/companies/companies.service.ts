@@ -3,6 +3,7 @@ import { EntityManager, type FilterQuery, UniqueConstraintViolationException } f
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
+import { CredentialEvents } from '../common/credential-events.js';
 import type { Page } from '../common/envelope.js';
 import { applyJsonPatch } from '../common/json-patch.js';
 import { PageQuery } from '../common/pagination.dto.js';
@@ -15,7 +16,10 @@ const PROVIDER_NAME = 'Provider';
 
 @Injectable()
 export class CompaniesService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: CredentialEvents,
+  ) {}
 
   /** The provider sees every company; a tenant only its own. */
   private scope(principal: Principal): FilterQuery<Company> {
@@ -67,6 +71,7 @@ export class CompaniesService {
     company.name = next.name;
     company.status = next.status;
     await this.flushUnique('A company with this name already exists.');
+    this.events.everythingChanged();
     return company;
   }
 
@@ -75,6 +80,7 @@ export class CompaniesService {
     if (!isProviderRole(principal.role)) throw ApiError.forbidden('Only the provider deletes companies.');
     if (company.isProvider) throw ApiError.badRequest('The provider cannot be deleted.');
     await this.em.remove(company).flush();
+    this.events.everythingChanged();
   }
 
   /** The portal's own organization exists from the first start. */

@@ -6,6 +6,7 @@ import { ApiError } from '../common/api-error.js';
 import type { Page } from '../common/envelope.js';
 import { applyJsonPatch } from '../common/json-patch.js';
 import { PageQuery } from '../common/pagination.dto.js';
+import { CredentialEvents } from '../common/credential-events.js';
 import { CompaniesService } from '../companies/companies.service.js';
 import { Company } from '../companies/company.entity.js';
 import { PasswordCredentials } from '../identities/password-credentials.js';
@@ -29,6 +30,7 @@ export class UsersService {
     private readonly em: EntityManager,
     private readonly companies: CompaniesService,
     private readonly passwords: PasswordCredentials,
+    private readonly events: CredentialEvents,
   ) {}
 
   /**
@@ -136,6 +138,7 @@ export class UsersService {
     }
     Object.assign(user, { firstName: next.firstName, lastName: next.lastName, email: next.email, status: next.status, role: next.role });
     await this.flushUnique();
+    this.events.everythingChanged();
     return user;
   }
 
@@ -143,6 +146,7 @@ export class UsersService {
     const user = await this.getManageable(principal, uid);
     if (user.instanceUid === principal.userUid) throw ApiError.badRequest('You cannot delete yourself.');
     await this.em.remove(user).flush();
+    this.events.everythingChanged();
   }
 
   /** Refuse every access token issued so far; refresh tokens are revoked by the caller. */
