@@ -2,7 +2,9 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
+import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
+import { LastUsedRecorder } from '../identities/last-used.recorder.js';
 import { ACCESS_KEY, PUBLIC_KEY } from './access.decorator.js';
 import { authorize } from './authorize.js';
 import type { AccessRule, Principal } from './principal.js';
@@ -16,7 +18,11 @@ type AuthenticatedRequest = FastifyRequest & { user?: Principal };
  */
 @Injectable()
 export class AccessGuard extends AuthGuard(['authorization', 'api-key-header', 'basic']) {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly lastUsed: LastUsedRecorder,
+    private readonly audit: AuditService,
+  ) {
     super();
   }
 
@@ -24,18 +30,39 @@ export class AccessGuard extends AuthGuard(['authorization', 'api-key-header', '
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS_KEY, targets) ?? DEFAULT_RULE;
-    await super.canActivate(context);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = request.user as Principal;
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      this.auditFailure(request, 'auth.failed', 'no valid credential');
+      throw error;
+    }
+    // Cached principals are shared between requests; each request gets its own copy with its address.
+    const principal: Principal = { ...(request.user as Principal), clientIp: request.ip };
+    request.user = principal;
     const decision = authorize(principal, { method: request.method, path: request.url, clientIp: request.ip, now: new Date(), rule });
     if (!decision.allow) {
+      this.auditFailure(request, decision.status === 401 ? 'auth.failed' : 'auth.denied', decision.reason, principal);
       if (decision.status === 401) throw ApiError.unauthorized(decision.reason);
       if (decision.status === 429) {
         throw new ApiError(429, decision.reason, 'retryableLogical', undefined, { 'retry-after': String(decision.retryAfterSeconds ?? 1) });
       }
       throw ApiError.forbidden(decision.reason);
     }
+    if (principal.kind === 'apiKey') this.lastUsed.record(principal);
     return true;
+  }
+
+  /** Refusals are audited off the request path; the entry names the credential, never its value. */
+  private auditFailure(request: FastifyRequest, action: string, reason: string, principal?: Principal): void {
+    this.audit.defer({
+      action,
+      outcome: 'failure',
+      actor: principal ?? null,
+      companyUid: principal?.companyUid ?? null,
+      fromAddress: request.ip,
+      details: { reason, method: request.method, path: request.url.split('?')[0].slice(0, 256) },
+    });
   }
 
   override handleRequest<T>(error: unknown, principal: T): T {

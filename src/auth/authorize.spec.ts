@@ -25,6 +25,7 @@ function principal(overrides: Partial<Principal> = {}): Principal {
     allowedNetworks: [],
     expiresAt: null,
     rateLimitPerMinute: null,
+    clientIp: '10.0.0.5',
     ...overrides,
   };
 }

@@ -27,6 +27,8 @@ export interface Principal {
   allowedNetworks: readonly Network[];
   expiresAt: Date | null;
   rateLimitPerMinute: number | null;
+  /** Address of the current request; set by the guard per request, for audit and last-used. */
+  clientIp: string;
 }
 
 /** Route requirements declared with `@Access()`. */

@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Header, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Header, HttpCode, Ip, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { OAuthError } from '../common/api-error.js';
 import { one } from '../common/envelope.js';
+import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { Access, Public } from './access.decorator.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
@@ -21,6 +23,7 @@ export class TokenController {
   constructor(
     private readonly tokens: TokenService,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   /** OAuth2-style token endpoint (form-urlencoded or JSON); answers a bare object, not the envelope. */
@@ -28,15 +31,39 @@ export class TokenController {
   @Public()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  async token(@Body() raw: unknown): Promise<TokenResponse | { mfa_token: string }> {
+  async token(@Body() raw: unknown, @Ip() ip: string): Promise<TokenResponse | { mfa_token: string }> {
     const body = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as TokenRequest;
+    const grant = typeof body.grant_type === 'string' ? body.grant_type.slice(0, 32) : '';
+    try {
+      const { user, tokens } = await this.grant(body);
+      this.audit.defer({
+        action: grant === 'refresh_token' ? 'token.refreshed' : 'login.succeeded',
+        outcome: 'success',
+        actor: { userUid: user.instanceUid, userName: user.login, identityId: null },
+        targetType: 'user',
+        targetId: user.instanceUid,
+        companyUid: user.company.instanceUid,
+        fromAddress: ip,
+        details: { grant },
+      });
+      return tokens;
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        const username = typeof body.username === 'string' ? body.username.slice(0, 128) : undefined;
+        this.audit.defer({ action: 'login.failed', outcome: 'failure', fromAddress: ip, details: { grant, username, error: error.error } });
+      }
+      throw error;
+    }
+  }
+
+  private async grant(body: TokenRequest): Promise<{ user: User; tokens: TokenResponse | { mfa_token: string } }> {
     switch (body.grant_type) {
       case 'password': {
         const readOnly = body.readOnly === true || body.readOnly === 'true';
-        return (await this.tokens.passwordGrant(field(body, 'username'), field(body, 'password'), readOnly)).tokens;
+        return this.tokens.passwordGrant(field(body, 'username'), field(body, 'password'), readOnly);
       }
       case 'refresh_token':
-        return (await this.tokens.refreshGrant(field(body, 'refresh_token'))).tokens;
+        return this.tokens.refreshGrant(field(body, 'refresh_token'));
       case undefined:
         throw new OAuthError('invalid_request', 'The "grant_type" parameter is required.');
       default:

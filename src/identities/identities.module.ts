@@ -3,15 +3,17 @@ import { forwardRef, Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
 import { ApiKeySecret } from './api-key-secret.entity.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
+import { ApiKeysController } from './api-keys.controller.js';
 import { IdentitiesController } from './identities.controller.js';
+import { LastUsedRecorder } from './last-used.recorder.js';
 import { IdentitiesService } from './identities.service.js';
 import { PasswordCredentials } from './password-credentials.js';
 import { Identity } from './identity.entity.js';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Identity, ApiKeySecret]), forwardRef(() => UsersModule)],
-  controllers: [IdentitiesController],
-  providers: [IdentitiesService, ApiKeyVerifier, PasswordCredentials],
-  exports: [IdentitiesService, ApiKeyVerifier, PasswordCredentials],
+  controllers: [IdentitiesController, ApiKeysController],
+  providers: [IdentitiesService, ApiKeyVerifier, PasswordCredentials, LastUsedRecorder],
+  exports: [IdentitiesService, ApiKeyVerifier, PasswordCredentials, LastUsedRecorder],
 })
 export class IdentitiesModule {}

@@ -9,12 +9,13 @@ import { PageQuery } from '../common/pagination.dto.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { UsersService } from '../users/users.service.js';
-import { displayPrefix, generateApiKey, hashApiKey } from './api-key.js';
+import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key.js';
 import { ApiKeySecret } from './api-key-secret.entity.js';
 import { ApiKeyPolicyDto } from './dto/api-key-policy.dto.js';
 import { IDENTITY_STATUSES, Identity } from './identity.entity.js';
 import { toIdentityView, type IdentityView } from './identity.mapper.js';
 import { checkMintable, type KeyPolicy } from './key-policy.js';
+import { type AuditRecord, AuditService } from '../audit/audit.service.js';
 import { CredentialEvents } from '../common/credential-events.js';
 
 const POPULATE = ['user', 'user.company'] as const;
@@ -26,6 +27,7 @@ export class IdentitiesService {
     private readonly secrets: SecretsService,
     private readonly events: CredentialEvents,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -68,22 +70,26 @@ export class IdentitiesService {
       rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
     }, now, this.config.keysMaxLifetimeDays);
     const key = generateApiKey();
-    const identity = this.em.create(Identity, {
-      user: owner,
-      provider: 'AK',
-      description: dto.description,
-      status: 'enabled',
-      identifierInProvider: randomUUID(),
-      creationDate: now,
-      keyPrefix: displayPrefix(key),
-      createdBy: principal.userUid,
-      secret: null,
-      lastUsedAt: null,
-      ...policy,
+    return this.em.transactional(async (em) => {
+      const identity = em.create(Identity, {
+        user: owner,
+        provider: 'AK',
+        description: dto.description,
+        status: 'enabled',
+        identifierInProvider: randomUUID(),
+        creationDate: now,
+        keyPrefix: displayPrefix(key),
+        createdBy: principal.userUid,
+        secret: null,
+        lastUsedAt: null,
+        ...policy,
+      });
+      em.create(ApiKeySecret, { hash: this.hash(key), identity, expiresAt: null });
+      await em.flush();
+      // The entry names the new identity's id, so it is written after the insert, in the same transaction.
+      this.audit.record(this.entry(principal, 'identity.created', identity, { provider: 'AK', keyPrefix: identity.keyPrefix, scopes: identity.scopes }), em);
+      return { identity, key };
     });
-    this.em.create(ApiKeySecret, { hash: this.hash(key), identity, expiresAt: null });
-    await this.em.flush();
-    return { identity, key };
   }
 
   /** New key on the same identity; the old one keeps working until the grace period ends. */
@@ -100,6 +106,7 @@ export class IdentitiesService {
     const key = generateApiKey();
     this.em.create(ApiKeySecret, { hash: this.hash(key), identity, expiresAt: null });
     identity.keyPrefix = displayPrefix(key);
+    this.audit.record(this.entry(principal, 'identity.rotated', identity, { keyPrefix: identity.keyPrefix, gracePeriodSeconds }));
     await this.em.flush();
     this.events.identitiesChanged([identity.id]);
     return { identity, key };
@@ -128,6 +135,8 @@ export class IdentitiesService {
     }
     identity.description = next.description;
     if (isKey) Object.assign(identity, this.patchedPolicy(principal, identity, view, next));
+    const changed = Object.keys(view).filter((name) => JSON.stringify(view[name as keyof IdentityView]) !== JSON.stringify(toIdentityView(identity)[name as keyof IdentityView]));
+    this.audit.record(this.entry(principal, 'identity.updated', identity, { changed }));
     await this.em.flush();
     this.events.identitiesChanged([identity.id]);
     return identity;
@@ -136,8 +145,54 @@ export class IdentitiesService {
   async delete(principal: Principal, userUid: string, id: number): Promise<void> {
     const identity = await this.get(principal, userUid, id);
     if (identity.provider === 'VSPC') throw ApiError.badRequest('The password identity cannot be deleted; disable it instead.');
+    this.audit.record(this.entry(principal, 'identity.deleted', identity, { provider: identity.provider, keyPrefix: identity.keyPrefix }));
     await this.em.remove(identity).flush();
     this.events.identitiesChanged([identity.id]);
+  }
+
+  /**
+   * Revocation by value (GitHub-style): whoever holds a leaked key may kill it, without learning
+   * whether any key existed. Malformed values are ignored without touching the database.
+   */
+  async revokeByValue(keys: string[], fromAddress: string): Promise<void> {
+    const hashes = keys.filter(isWellFormedApiKey).map((key) => this.hash(key));
+    if (!hashes.length) return;
+    const secrets = await this.em.find(ApiKeySecret, { hash: { $in: hashes } }, { populate: ['identity', 'identity.user', 'identity.user.company'] });
+    const identities = [...new Map(secrets.map((secret) => [secret.identity.id, secret.identity])).values()];
+    for (const identity of identities) {
+      this.audit.record({
+        action: 'identity.revokedByValue',
+        outcome: 'success',
+        targetType: 'identity',
+        targetId: identity.id,
+        companyUid: identity.user.company.instanceUid,
+        fromAddress,
+        details: { keyPrefix: identity.keyPrefix, userUid: identity.user.instanceUid },
+      });
+      this.em.remove(identity);
+    }
+    await this.em.flush();
+    this.events.identitiesChanged(identities.map((identity) => identity.id));
+  }
+
+  /** CloudTower-style: the owner (or a manager) deletes a key by its value; others get 404. */
+  async deleteByValue(principal: Principal, key: string): Promise<void> {
+    const secret = isWellFormedApiKey(key) ? await this.em.findOne(ApiKeySecret, { hash: this.hash(key) }, { populate: ['identity', 'identity.user'] }) : null;
+    if (!secret) throw ApiError.notFound('API key');
+    await this.delete(principal, secret.identity.user.instanceUid, secret.identity.id);
+  }
+
+  private entry(principal: Principal, action: string, identity: Identity, details: Record<string, unknown>): AuditRecord {
+    return {
+      action,
+      outcome: 'success',
+      actor: principal,
+      targetType: 'identity',
+      targetId: identity.id,
+      companyUid: identity.user.company.instanceUid,
+      fromAddress: principal.clientIp,
+      details: { userUid: identity.user.instanceUid, ...details },
+    };
   }
 
   private async requireApiKey(principal: Principal, userUid: string, id: number): Promise<Identity> {

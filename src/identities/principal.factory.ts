@@ -19,6 +19,7 @@ function base(user: User): Omit<Principal, 'kind' | 'identityId' | 'identityStat
     allowedNetworks: [],
     expiresAt: null,
     rateLimitPerMinute: null,
+    clientIp: '',
   };
 }
 

@@ -1,0 +1,19 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { Access } from '../auth/access.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { page } from '../common/envelope.js';
+import { AuditService } from './audit.service.js';
+import { AuditQuery } from './dto/audit-query.dto.js';
+
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  /** Newest first; tenants see their own company's entries only. */
+  @Get()
+  @Access({ permission: 'audit:read', ownable: false })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: AuditQuery) {
+    return page(await this.audit.list(principal, query));
+  }
+}

@@ -1,0 +1,131 @@
+import { EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import type { Page } from '../common/envelope.js';
+import { isProviderRole } from '../users/roles.js';
+import { AuditEntry } from './audit-entry.entity.js';
+import { AuditQuery } from './dto/audit-query.dto.js';
+
+export interface AuditRecord {
+  action: string;
+  outcome: 'success' | 'failure';
+  actor?: Pick<Principal, 'userUid' | 'userName' | 'identityId'> | null;
+  targetType?: string;
+  targetId?: string | number;
+  /** Tenant the entry belongs to, for tenant-scoped reading. */
+  companyUid?: string | null;
+  fromAddress?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditView {
+  id: number;
+  at: string;
+  action: string;
+  outcome: string;
+  actorUserUid: string;
+  actorName: string;
+  identityId: number | null;
+  targetType: string;
+  targetId: string;
+  companyUid: string;
+  fromAddress: string;
+  details: Record<string, unknown>;
+}
+
+const BATCH_INTERVAL_MS = 1000;
+
+/**
+ * Append-only audit log. Changes are recorded in the caller's unit of work, so the entry and the
+ * change commit together; events off the request path (failed authentication, key use) are
+ * buffered and written in batches, and the buffer is flushed on shutdown.
+ */
+@Injectable()
+export class AuditService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private buffer: AuditRecord[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly em: EntityManager) {}
+
+  /** Add an entry to the current unit of work; it is written by the caller's flush. */
+  record(record: AuditRecord, em: EntityManager = this.em): void {
+    em.create(AuditEntry, this.toEntity(record));
+  }
+
+  /** Queue an entry to be written shortly, without touching the database now. */
+  defer(record: AuditRecord): void {
+    this.buffer.push(record);
+    if (this.buffer.length >= 500) void this.drain();
+    else this.timer ??= setTimeout(() => void this.drain(), BATCH_INTERVAL_MS).unref();
+  }
+
+  async drain(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (!batch.length) return;
+    try {
+      const em = this.em.fork();
+      for (const record of batch) em.create(AuditEntry, this.toEntity(record));
+      await em.flush();
+    } catch (error) {
+      this.logger.error(`could not write ${batch.length} audit entries: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  async list(principal: Principal, query: AuditQuery): Promise<Page<AuditView>> {
+    const where: FilterQuery<AuditEntry>[] = [];
+    if (!isProviderRole(principal.role)) where.push({ companyUid: principal.companyUid });
+    if (query.action) where.push({ action: query.action });
+    if (query.outcome) where.push({ outcome: query.outcome });
+    if (query.userUid) where.push({ $or: [{ actorUserUid: query.userUid }, { targetId: query.userUid }] });
+    if (query.identityId !== undefined) where.push({ identityId: query.identityId });
+    if (query.from) where.push({ at: { $gte: new Date(query.from) } });
+    if (query.to) where.push({ at: { $lt: new Date(query.to) } });
+    const [rows, total] = await this.em.findAndCount(AuditEntry, { $and: where }, {
+      orderBy: { id: 'desc' },
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return { items: rows.map(toAuditView), total, offset: query.offset };
+  }
+
+  private toEntity(record: AuditRecord): Omit<AuditEntry, 'id'> {
+    return {
+      at: new Date(),
+      action: record.action,
+      outcome: record.outcome,
+      actorUserUid: record.actor?.userUid ?? null,
+      actorName: record.actor?.userName ?? '',
+      identityId: record.actor?.identityId ?? null,
+      targetType: record.targetType ?? '',
+      targetId: record.targetId === undefined ? '' : String(record.targetId),
+      companyUid: record.companyUid ?? null,
+      fromAddress: record.fromAddress ?? '',
+      details: record.details ?? {},
+    };
+  }
+}
+
+function toAuditView(entry: AuditEntry): AuditView {
+  return {
+    id: entry.id,
+    at: entry.at.toISOString(),
+    action: entry.action,
+    outcome: entry.outcome,
+    actorUserUid: entry.actorUserUid ?? '',
+    actorName: entry.actorName,
+    identityId: entry.identityId ?? null,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    companyUid: entry.companyUid ?? '',
+    fromAddress: entry.fromAddress,
+    details: entry.details,
+  };
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Delete, HttpCode, Ip, Post } from '@nestjs/common';
+import { Access, Public } from '../auth/access.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { one } from '../common/envelope.js';
+import { KeyValueDto, RevokeKeysDto } from './dto/api-key-value.dto.js';
+import { IdentitiesService } from './identities.service.js';
+
+/** Operations on keys by their value rather than their identity id. */
+@Controller('apikeys')
+export class ApiKeysController {
+  constructor(private readonly identities: IdentitiesService) {}
+
+  /** Anyone who finds a leaked key may revoke it; the answer never says whether it existed. */
+  @Post('revoke')
+  @Public()
+  @HttpCode(200)
+  async revoke(@Body() dto: RevokeKeysDto, @Ip() ip: string) {
+    await this.identities.revokeByValue(dto.keys, ip);
+    return one(true);
+  }
+
+  /** Delete a key you may manage, naming it by value (CloudTower). */
+  @Delete()
+  @Access({ permission: 'identities:write' })
+  async deleteByValue(@CurrentPrincipal() principal: Principal, @Body() dto: KeyValueDto) {
+    await this.identities.deleteByValue(principal, dto.key);
+    return one(true);
+  }
+}

@@ -1,0 +1,75 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { Identity } from './identity.entity.js';
+
+const RECORD_INTERVAL_MS = 60_000;
+const FLUSH_INTERVAL_MS = 2_000;
+
+interface Use {
+  at: Date;
+  from: string;
+  principal: Principal;
+}
+
+/**
+ * Last-used time and address of keys, kept off the request path: at most one update per key per
+ * minute, written in batches (with one audit entry per recorded use) every couple of seconds.
+ */
+@Injectable()
+export class LastUsedRecorder implements OnApplicationShutdown {
+  private readonly logger = new Logger('LastUsed');
+  private readonly recordedAt = new Map<number, number>();
+  private pending = new Map<number, Use>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditService,
+  ) {}
+
+  record(principal: Principal, now = Date.now()): void {
+    const id = principal.identityId;
+    if (id === null) return;
+    const last = this.recordedAt.get(id);
+    if (last !== undefined && now - last < RECORD_INTERVAL_MS) return;
+    this.recordedAt.set(id, now);
+    if (this.recordedAt.size > 200_000) this.recordedAt.clear();
+    this.pending.set(id, { at: new Date(now), from: principal.clientIp, principal });
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS).unref();
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = new Map();
+    if (!batch.size) return;
+    try {
+      const em = this.em.fork();
+      await em.transactional(async (tx) => {
+        for (const [id, use] of batch) {
+          await tx.nativeUpdate(Identity, { id }, { lastUsedAt: use.at, lastUsedFrom: use.from.slice(0, 64) });
+        }
+      });
+    } catch (error) {
+      this.logger.warn(`could not record last use of ${batch.size} keys: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    for (const [id, use] of batch) {
+      this.audit.defer({
+        action: 'identity.used',
+        outcome: 'success',
+        actor: use.principal,
+        targetType: 'identity',
+        targetId: id,
+        companyUid: use.principal.companyUid,
+        fromAddress: use.from,
+      });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+}
