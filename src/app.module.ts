@@ -10,6 +10,7 @@ import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -22,6 +23,7 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         CommonModule,
         AuditModule,
+        RateLimitsModule,
         CompaniesModule,
         UsersModule,
         IdentitiesModule,

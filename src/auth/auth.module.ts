@@ -6,6 +6,7 @@ import { PassportModule } from '@nestjs/passport';
 import { IdentitiesModule } from '../identities/identities.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessGuard } from './access.guard.js';
+import { IntrospectionController } from './introspection.controller.js';
 import { PermissionsController } from './permissions.controller.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { ApiKeyHeaderStrategy } from './strategies/api-key-header.strategy.js';
@@ -16,7 +17,7 @@ import { TokenService } from './token.service.js';
 
 @Module({
   imports: [MikroOrmModule.forFeature([RefreshToken]), PassportModule, JwtModule.register({}), UsersModule, IdentitiesModule],
-  controllers: [TokenController, PermissionsController],
+  controllers: [TokenController, PermissionsController, IntrospectionController],
   providers: [
     TokenService,
     AuthorizationHeaderStrategy,

@@ -9,6 +9,15 @@ function deny(status: 401 | 403 | 429, reason: string, retryAfterSeconds?: numbe
   return { allow: false, status, reason, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
 }
 
+/** Whether the credential itself is usable: enabled all the way up and not expired. */
+export function checkCredential(principal: Principal, now: Date): Decision {
+  if (principal.identityStatus !== 'enabled') return deny(401, 'The credential is disabled.');
+  if (principal.userStatus !== 'enabled') return deny(401, 'The credential owner is disabled.');
+  if (principal.companyStatus !== 'active') return deny(401, "The credential owner's company is disabled.");
+  if (principal.expiresAt && principal.expiresAt.getTime() <= now.getTime()) return deny(401, 'The credential has expired.');
+  return ALLOW;
+}
+
 /**
  * Every access rule of Latchkey, in the documented order, as one pure function:
  * identity/user/company enabled → not expired → IP allowlist → rate limit → surface scope →
@@ -16,12 +25,8 @@ function deny(status: 401 | 403 | 429, reason: string, retryAfterSeconds?: numbe
  */
 export function authorize(principal: Principal, request: AccessRequest): Decision {
   const { rule } = request;
-  if (principal.identityStatus !== 'enabled') return deny(401, 'The credential is disabled.');
-  if (principal.userStatus !== 'enabled') return deny(401, 'The credential owner is disabled.');
-  if (principal.companyStatus !== 'active') return deny(401, "The credential owner's company is disabled.");
-  if (principal.expiresAt && principal.expiresAt.getTime() <= request.now.getTime()) {
-    return deny(401, 'The credential has expired.');
-  }
+  const usable = checkCredential(principal, request.now);
+  if (!usable.allow) return usable;
   if (principal.allowedNetworks.length && !addressAllowed(request.clientIp, principal.allowedNetworks)) {
     return deny(403, 'The credential may not be used from this address.');
   }

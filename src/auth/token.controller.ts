@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Header, HttpCode, Ip, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
+import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
 import { OAuthError } from '../common/api-error.js';
 import { one } from '../common/envelope.js';
 import type { User } from '../users/user.entity.js';
@@ -24,6 +25,7 @@ export class TokenController {
     private readonly tokens: TokenService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly rateLimits: RateLimitsService,
   ) {}
 
   /** OAuth2-style token endpoint (form-urlencoded or JSON); answers a bare object, not the envelope. */
@@ -34,10 +36,15 @@ export class TokenController {
   async token(@Body() raw: unknown, @Ip() ip: string): Promise<TokenResponse | { mfa_token: string }> {
     const body = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as TokenRequest;
     const grant = typeof body.grant_type === 'string' ? body.grant_type.slice(0, 32) : '';
+    const username = typeof body.username === 'string' ? body.username.slice(0, 128) : '';
+    if (grant === 'password') {
+      const wait = await this.rateLimits.loginBlocked(ip, username);
+      if (wait !== undefined) throw new OAuthError('slow_down', 'Too many failed logins; try again later.', 429, wait);
+    }
     try {
       const { user, tokens } = await this.grant(body);
       this.audit.defer({
-        action: grant === 'refresh_token' ? 'token.refreshed' : 'login.succeeded',
+        action: grant === 'refresh_token' ? 'token.refreshed' : 'mfa_token' in tokens ? 'login.passwordAccepted' : 'login.succeeded',
         outcome: 'success',
         actor: { userUid: user.instanceUid, userName: user.login, identityId: null },
         targetType: 'user',
@@ -49,7 +56,7 @@ export class TokenController {
       return tokens;
     } catch (error) {
       if (error instanceof OAuthError) {
-        const username = typeof body.username === 'string' ? body.username.slice(0, 128) : undefined;
+        if (grant === 'password' && error.error === 'invalid_grant') await this.rateLimits.loginFailed(ip, username);
         this.audit.defer({ action: 'login.failed', outcome: 'failure', fromAddress: ip, details: { grant, username, error: error.error } });
       }
       throw error;
@@ -64,6 +71,8 @@ export class TokenController {
       }
       case 'refresh_token':
         return this.tokens.refreshGrant(field(body, 'refresh_token'));
+      case 'mfa':
+        return this.tokens.mfaGrant(field(body, 'mfa_token'), field(body, 'mfa_code'));
       case undefined:
         throw new OAuthError('invalid_request', 'The "grant_type" parameter is required.');
       default:

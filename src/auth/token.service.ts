@@ -6,12 +6,23 @@ import { OAuthError } from '../common/api-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { PasswordCredentials } from '../identities/password-credentials.js';
+import { TotpService } from '../identities/totp.service.js';
+import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
 import { sessionPrincipal } from '../identities/principal.factory.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { TokenResponse } from './dto/token-request.dto.js';
 import type { Principal } from './principal.js';
 import { RefreshToken } from './refresh-token.entity.js';
+
+/** Short-lived proof that the password step succeeded, exchanged with a code in the mfa grant. */
+interface MfaClaims {
+  sub: string;
+  ro: boolean;
+  purpose: 'mfa';
+}
+
+const MFA_TOKEN_TTL_SECONDS = 300;
 
 interface AccessClaims {
   sub: string;
@@ -31,16 +42,50 @@ export class TokenService {
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
     private readonly passwords: PasswordCredentials,
+    private readonly totp: TotpService,
+    private readonly rateLimits: RateLimitsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async passwordGrant(login: string, password: string, readOnly: boolean): Promise<{ user: User; tokens: TokenResponse }> {
+  /** Password step; a user with a second factor gets an `mfa_token` instead of tokens. */
+  async passwordGrant(login: string, password: string, readOnly: boolean): Promise<{ user: User; tokens: TokenResponse | { mfa_token: string } }> {
     const user = await this.users.findForLogin(this.em, login);
     const identity = await this.passwords.verify(this.em, user, password);
     if (!user || !identity) throw invalidGrant('The username or password is incorrect.');
     this.assertCanLogIn(user);
     if (identity.status !== 'enabled') throw invalidGrant('Password login is disabled for this user.');
+    if (await this.totp.hasSecondFactor(this.em, user)) {
+      const claims: MfaClaims = { sub: user.instanceUid, ro: readOnly, purpose: 'mfa' };
+      const mfaToken = await this.jwt.signAsync(claims, { secret: this.mfaSecret(), algorithm: 'HS256', expiresIn: MFA_TOKEN_TTL_SECONDS });
+      return { user, tokens: { mfa_token: mfaToken } };
+    }
     return { user, tokens: await this.issue(user, randomUUID(), readOnly) };
+  }
+
+  /** Second step: the mfa_token from the password step and a current, unused TOTP code. */
+  async mfaGrant(mfaToken: string, code: string): Promise<{ user: User; tokens: TokenResponse }> {
+    let claims: MfaClaims;
+    try {
+      claims = await this.jwt.verifyAsync<MfaClaims>(mfaToken, { secret: this.mfaSecret(), algorithms: ['HS256'] });
+    } catch {
+      throw invalidGrant('The mfa_token is invalid or expired.');
+    }
+    if (claims.purpose !== 'mfa') throw invalidGrant('The mfa_token is invalid or expired.');
+    const user = await this.users.findByUid(this.em, claims.sub);
+    if (!user) throw invalidGrant('The mfa_token is invalid or expired.');
+    this.assertCanLogIn(user);
+    const wait = await this.rateLimits.codeBlocked(user.instanceUid);
+    if (wait !== undefined) throw new OAuthError('slow_down', 'Too many wrong codes; try again later.', 429, wait);
+    if (!(await this.totp.verifyLogin(this.em, user, code))) {
+      await this.rateLimits.codeFailed(user.instanceUid);
+      throw invalidGrant('The code is not valid, or was already used.');
+    }
+    return { user, tokens: await this.issue(user, randomUUID(), claims.ro === true) };
+  }
+
+  /** Distinct from the access-token key, so an mfa_token can never pass as an access token. */
+  private mfaSecret(): Buffer {
+    return Buffer.concat([this.secrets.get('token-signing'), Buffer.from(':mfa')]);
   }
 
   /** Rotation with reuse detection: presenting a spent token revokes its whole family. */

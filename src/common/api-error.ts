@@ -56,6 +56,7 @@ export class OAuthError extends Error {
     readonly error: string,
     readonly description: string,
     readonly status = 400,
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }

@@ -54,8 +54,8 @@ export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {
   }
   if (exception instanceof OAuthError) {
     const body = { error: exception.error, error_description: exception.description };
-    const headers: Record<string, string> =
-      exception.status === 401 ? { 'www-authenticate': 'Basic realm="latchkey"' } : {};
+    const headers: Record<string, string> = exception.status === 401 ? { 'www-authenticate': 'Basic realm="latchkey"' } : {};
+    if (exception.retryAfterSeconds !== undefined) headers['retry-after'] = String(exception.retryAfterSeconds);
     return { status: exception.status, body, headers: { 'cache-control': 'no-store', ...headers } };
   }
   if (exception instanceof HttpException) {

@@ -14,6 +14,10 @@ export interface AppConfig {
   keysOwnObjectsDefault: boolean;
   keysMaxLifetimeDays?: number;
   redisUrl?: string;
+  /** Failed authentications per address per minute before that address gets 429. */
+  authFailuresPerMinute: number;
+  /** Failed password logins per address and username per 15 minutes. */
+  loginFailuresPer15Minutes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   corsOrigins: string[];
 }
@@ -87,6 +91,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     keysOwnObjectsDefault: boolean(env, 'KEYS_OWN_OBJECTS_DEFAULT', false),
     keysMaxLifetimeDays: maxLifetime,
     redisUrl,
+    authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
+    loginFailuresPer15Minutes: integer(env, 'LOGIN_FAILURES_PER_15_MINUTES', 10, 1, 1_000_000),
     logLevel,
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
   };

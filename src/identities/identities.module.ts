@@ -8,12 +8,14 @@ import { IdentitiesController } from './identities.controller.js';
 import { LastUsedRecorder } from './last-used.recorder.js';
 import { IdentitiesService } from './identities.service.js';
 import { PasswordCredentials } from './password-credentials.js';
+import { TotpController } from './totp.controller.js';
+import { TotpService } from './totp.service.js';
 import { Identity } from './identity.entity.js';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Identity, ApiKeySecret]), forwardRef(() => UsersModule)],
-  controllers: [IdentitiesController, ApiKeysController],
-  providers: [IdentitiesService, ApiKeyVerifier, PasswordCredentials, LastUsedRecorder],
-  exports: [IdentitiesService, ApiKeyVerifier, PasswordCredentials, LastUsedRecorder],
+  controllers: [IdentitiesController, ApiKeysController, TotpController],
+  providers: [IdentitiesService, ApiKeyVerifier, PasswordCredentials, LastUsedRecorder, TotpService],
+  exports: [IdentitiesService, ApiKeyVerifier, PasswordCredentials, LastUsedRecorder, TotpService],
 })
 export class IdentitiesModule {}

@@ -32,6 +32,8 @@ export const IdentitySchema = defineEntity({
     lastUsedAt: p.datetime().nullable(),
     lastUsedFrom: p.string().length(64).default(''),
     createdBy: p.string().length(36).nullable(),
+    /** TOTP: the last accepted time step, so a code is accepted once within its window. */
+    otpLastTimeStep: p.bigint('number').nullable(),
   },
 });
 

@@ -1,0 +1,41 @@
+import { Body, Controller, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import { IsString, Matches } from 'class-validator';
+import { Access } from '../auth/access.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { one } from '../common/envelope.js';
+import { toIdentityView } from './identity.mapper.js';
+import { TotpService } from './totp.service.js';
+
+export class TotpCodeDto {
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
+  code: string;
+}
+
+/** Second factor: enrol (shows the seed once as an otpauth URL), then confirm with a first code. */
+@Controller('users')
+export class TotpController {
+  constructor(private readonly totp: TotpService) {}
+
+  @Post(':userUid/logins/totp')
+  @HttpCode(200)
+  // Self-service for every role, even read-only users: the service allows only one's own user.
+  @Access()
+  async enrol(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) userUid: string) {
+    const { identity, otpauthUrl } = await this.totp.enrol(principal, userUid);
+    return one({ identity: toIdentityView(identity), otpauthUrl });
+  }
+
+  @Post(':userUid/logins/totp/:id/confirm')
+  @HttpCode(200)
+  @Access()
+  async confirm(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userUid', ParseUUIDPipe) userUid: string,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: TotpCodeDto,
+  ) {
+    return one(toIdentityView(await this.totp.confirm(principal, userUid, id, dto.code)));
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { generateSecret, generateURI, verify } from 'otplib';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiError } from '../common/api-error.js';
+import { CredentialEvents } from '../common/credential-events.js';
+import { SecretsService } from '../database/secrets.service.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { Identity } from './identity.entity.js';
+import { seal, unseal } from './secret-box.js';
+
+const ISSUER = 'Latchkey';
+/** Accept the previous and next 30-second step too, for clock drift. */
+const TOLERANCE_SECONDS = 30;
+
+/**
+ * TOTP second-factor identities (provider TOTP). Enrolment creates a disabled identity holding the
+ * sealed seed; a first valid code enables it. Each code is accepted once: the last accepted time
+ * step is stored and later codes must come from a later step.
+ */
+@Injectable()
+export class TotpService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly secrets: SecretsService,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly events: CredentialEvents,
+  ) {}
+
+  async enrol(principal: Principal, userUid: string): Promise<{ identity: Identity; otpauthUrl: string }> {
+    if (userUid !== principal.userUid) throw ApiError.notFound('User');
+    const user = await this.users.getManageable(principal, userUid);
+    if (user.isService) throw ApiError.badRequest('Service users cannot log in, so they have no second factor.');
+    const existing = await this.em.find(Identity, { user, provider: 'TOTP' });
+    if (existing.some((identity) => identity.status === 'enabled')) {
+      throw ApiError.conflict('A second factor is already enrolled; delete it before enrolling another.');
+    }
+    existing.forEach((pending) => this.em.remove(pending));
+    const seed = generateSecret();
+    const identity = this.em.create(Identity, {
+      user,
+      provider: 'TOTP',
+      description: 'Authenticator app',
+      isReadAccessOnly: false,
+      scopes: ['integration', 'rest', 'ui'],
+      status: 'disabled',
+      identifierInProvider: randomUUID(),
+      creationDate: new Date(),
+      secret: seal(seed, this.key()),
+      permissions: null,
+      expirationDate: null,
+      allowedIps: [],
+      pathPrefixes: [],
+      ownObjectsOnly: false,
+      rateLimitPerMinute: null,
+      lastUsedAt: null,
+      createdBy: principal.userUid,
+      otpLastTimeStep: null,
+    });
+    await this.em.flush();
+    this.audit.record(this.entry(principal, 'identity.totpEnrolled', identity));
+    await this.em.flush();
+    return { identity, otpauthUrl: generateURI({ issuer: ISSUER, label: user.login, secret: seed }) };
+  }
+
+  async confirm(principal: Principal, userUid: string, id: number, code: string): Promise<Identity> {
+    if (userUid !== principal.userUid) throw ApiError.notFound('Identity');
+    const identity = await this.em.findOne(Identity, { id, provider: 'TOTP', user: userUid }, { populate: ['user', 'user.company', 'secret'] });
+    if (!identity) throw ApiError.notFound('Identity');
+    if (identity.status === 'enabled') throw ApiError.conflict('This second factor is already confirmed.');
+    const valid = await this.checkCode(identity, code);
+    if (!valid) throw ApiError.badRequest('The code is not valid.', { propertyName: 'code' });
+    identity.status = 'enabled';
+    this.audit.record(this.entry(principal, 'identity.totpConfirmed', identity));
+    await this.em.flush();
+    this.events.everythingChanged();
+    return identity;
+  }
+
+  async hasSecondFactor(em: EntityManager, user: User): Promise<boolean> {
+    return (await em.count(Identity, { user, provider: 'TOTP', status: 'enabled' })) > 0;
+  }
+
+  /** Check a login code: valid, unused, and consumed atomically so a replay in the same window fails. */
+  async verifyLogin(em: EntityManager, user: User, code: string): Promise<boolean> {
+    const identity = await em.findOne(Identity, { user, provider: 'TOTP', status: 'enabled' }, { populate: ['secret'] });
+    return identity ? this.checkCode(identity, code, em) : false;
+  }
+
+  private async checkCode(identity: Identity, code: string, em: EntityManager = this.em): Promise<boolean> {
+    if (!/^\d{6}$/.test(code) || !identity.secret) return false;
+    const result = await verify({
+      secret: unseal(identity.secret, this.key()),
+      token: code,
+      epochTolerance: TOLERANCE_SECONDS,
+      afterTimeStep: identity.otpLastTimeStep ?? undefined,
+    }).catch(() => ({ valid: false as const }));
+    if (!result.valid || !('timeStep' in result)) return false;
+    const previous = identity.otpLastTimeStep ?? null;
+    const claimed = await em.nativeUpdate(
+      Identity,
+      { id: identity.id, otpLastTimeStep: previous },
+      { otpLastTimeStep: result.timeStep, lastUsedAt: new Date() },
+    );
+    if (claimed !== 1) return false;
+    identity.otpLastTimeStep = result.timeStep;
+    return true;
+  }
+
+  private key(): Buffer {
+    return this.secrets.get('totp-encryption');
+  }
+
+  private entry(principal: Principal, action: string, identity: Identity) {
+    return {
+      action,
+      outcome: 'success' as const,
+      actor: principal,
+      targetType: 'identity',
+      targetId: identity.id,
+      companyUid: identity.user.company.instanceUid,
+      fromAddress: principal.clientIp,
+    };
+  }
+}

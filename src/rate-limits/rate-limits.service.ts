@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { SecretsService } from '../database/secrets.service.js';
+
+/** Wrong second-factor codes per user per 15 minutes. */
+const FAILED_CODES_PER_WINDOW = 5;
+
+/**
+ * Budgets enforced with rate-limiter-flexible: in memory by default, in Redis when REDIS_URL is
+ * set so that several instances share one budget. Returns seconds to wait, or undefined.
+ */
+@Injectable()
+export class RateLimitsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('RateLimits');
+  private readonly redis: Redis | null;
+  private readonly perKey = new Map<number, RateLimiterAbstract>();
+  private readonly failedAuth: RateLimiterAbstract;
+  private readonly failedLogins: RateLimiterAbstract;
+  private readonly failedCodes: RateLimiterAbstract;
+
+  private namespaceValue: string | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly secrets: SecretsService,
+  ) {
+    this.redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+    this.redis?.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
+    this.failedAuth = this.limiter('auth-fail', config.authFailuresPerMinute, 60);
+    this.failedLogins = this.limiter('login-fail', config.loginFailuresPer15Minutes, 900);
+    this.failedCodes = this.limiter('mfa-fail', FAILED_CODES_PER_WINDOW, 900);
+  }
+
+  /** One request of a key whose identity carries a per-minute limit. */
+  async consumeKey(identityId: number, perMinute: number): Promise<number | undefined> {
+    let limiter = this.perKey.get(perMinute);
+    if (!limiter) this.perKey.set(perMinute, (limiter = this.limiter(`key-${perMinute}`, perMinute, 60)));
+    return this.consume(limiter, String(identityId));
+  }
+
+  /** Seconds an address must wait because of earlier failed authentications, if any. */
+  async authBlocked(address: string): Promise<number | undefined> {
+    return this.blocked(this.failedAuth, address);
+  }
+
+  async authFailed(address: string): Promise<void> {
+    await this.consume(this.failedAuth, address);
+  }
+
+  async loginBlocked(address: string, username: string): Promise<number | undefined> {
+    return this.blocked(this.failedLogins, `${address}|${username.toLowerCase()}`);
+  }
+
+  async loginFailed(address: string, username: string): Promise<void> {
+    await this.consume(this.failedLogins, `${address}|${username.toLowerCase()}`);
+  }
+
+  async codeBlocked(userUid: string): Promise<number | undefined> {
+    return this.blocked(this.failedCodes, userUid);
+  }
+
+  async codeFailed(userUid: string): Promise<void> {
+    await this.consume(this.failedCodes, userUid);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis?.disconnect();
+  }
+
+  private limiter(name: string, points: number, duration: number): RateLimiterAbstract {
+    const options = { keyPrefix: `latchkey:${name}`, points, duration };
+    if (!this.redis) return new RateLimiterMemory(options);
+    // If Redis is unreachable, fall back to this instance's memory rather than failing requests.
+    return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) });
+  }
+
+  /**
+   * Budgets are shared by the instances of one deployment (one database), and only by them: the
+   * namespace derives from a server secret they all hold, so other deployments on the same Redis
+   * never collide with identity ids or addresses.
+   */
+  private namespace(): string {
+    return (this.namespaceValue ??= createHash('sha256').update(this.secrets.get('api-key-hmac')).update('rate-limits').digest('hex').slice(0, 16));
+  }
+
+  private async consume(limiter: RateLimiterAbstract, key: string): Promise<number | undefined> {
+    try {
+      await limiter.consume(`${this.namespace()}:${key}`);
+      return undefined;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw rejection;
+    }
+  }
+
+  private async blocked(limiter: RateLimiterAbstract, key: string): Promise<number | undefined> {
+    const state = await limiter.get(`${this.namespace()}:${key}`);
+    if (!state || state.consumedPoints < limiter.points) return undefined;
+    return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  }
+}
