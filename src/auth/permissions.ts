@@ -13,6 +13,11 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 
+/** Permissions that only read; what a read-only credential is left with. */
+export function isReadPermission(permission: Permission): boolean {
+  return permission.endsWith(':read');
+}
+
 export function isPermission(value: unknown): value is Permission {
   return typeof value === 'string' && Object.hasOwn(PERMISSIONS, value);
 }

@@ -31,17 +31,20 @@ export class IdentitiesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Identities the caller may manage: those of manageable users; own-objects keys add "created by me or mine". */
-  private scope(principal: Principal, userUid?: string): FilterQuery<Identity> {
-    const users = this.users.manageableUsers(principal);
+  /**
+   * Identities the caller may read (of users it may see) or change (of users it may manage);
+   * own-objects keys are further limited to identities they created or their user holds.
+   */
+  private scope(principal: Principal, userUid?: string, access: 'read' | 'write' = 'write'): FilterQuery<Identity> {
+    const users = access === 'read' ? this.users.visibleUsers(principal) : this.users.manageableUsers(principal);
     const byUser: FilterQuery<Identity> = userUid ? { user: { $and: [users, { instanceUid: userUid }] } } : { user: users };
     if (!principal.ownObjectsOnly) return byUser;
     return { $and: [byUser, { $or: [{ createdBy: principal.userUid }, { user: principal.userUid }] }] };
   }
 
   async list(principal: Principal, query: PageQuery, userUid?: string): Promise<Page<IdentityView>> {
-    if (userUid) await this.users.getManageable(principal, userUid);
-    const [rows, total] = await this.em.findAndCount(Identity, this.scope(principal, userUid), {
+    if (userUid) await this.users.get(principal, userUid);
+    const [rows, total] = await this.em.findAndCount(Identity, this.scope(principal, userUid, 'read'), {
       populate: POPULATE,
       orderBy: { id: 'asc' },
       limit: query.limit,
@@ -50,8 +53,8 @@ export class IdentitiesService {
     return { items: rows.map((row) => toIdentityView(row)), total, offset: query.offset };
   }
 
-  async get(principal: Principal, userUid: string, id: number): Promise<Identity> {
-    const identity = await this.em.findOne(Identity, { $and: [{ id }, this.scope(principal, userUid)] }, { populate: POPULATE });
+  async get(principal: Principal, userUid: string, id: number, access: 'read' | 'write' = 'read'): Promise<Identity> {
+    const identity = await this.em.findOne(Identity, { $and: [{ id }, this.scope(principal, userUid, access)] }, { populate: POPULATE });
     if (!identity) throw ApiError.notFound('Identity');
     return identity;
   }
@@ -113,7 +116,7 @@ export class IdentitiesService {
   }
 
   async patch(principal: Principal, userUid: string, id: number, patch: unknown): Promise<Identity> {
-    const identity = await this.get(principal, userUid, id);
+    const identity = await this.get(principal, userUid, id, 'write');
     const view = toIdentityView(identity);
     const isKey = identity.provider === 'AK';
     const next = applyJsonPatch(view, patch, {
@@ -143,7 +146,7 @@ export class IdentitiesService {
   }
 
   async delete(principal: Principal, userUid: string, id: number): Promise<void> {
-    const identity = await this.get(principal, userUid, id);
+    const identity = await this.get(principal, userUid, id, 'write');
     if (identity.provider === 'VSPC') throw ApiError.badRequest('The password identity cannot be deleted; disable it instead.');
     this.audit.record(this.entry(principal, 'identity.deleted', identity, { provider: identity.provider, keyPrefix: identity.keyPrefix }));
     await this.em.remove(identity).flush();
@@ -196,7 +199,7 @@ export class IdentitiesService {
   }
 
   private async requireApiKey(principal: Principal, userUid: string, id: number): Promise<Identity> {
-    const identity = await this.get(principal, userUid, id);
+    const identity = await this.get(principal, userUid, id, 'write');
     if (identity.provider !== 'AK') throw ApiError.badRequest('Only API key identities can be rotated.');
     return identity;
   }

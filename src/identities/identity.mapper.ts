@@ -1,4 +1,4 @@
-import { ROLE_PERMISSIONS } from '../users/roles.js';
+import { keyPermissions } from './principal.factory.js';
 import type { Identity, IdentityProvider } from './identity.entity.js';
 
 export type ReportedStatus = 'enabled' | 'disabled' | 'disabledDueToUser' | 'disabledDueToCompany';
@@ -35,12 +35,6 @@ export function reportedStatus(identity: Identity): ReportedStatus {
   return 'enabled';
 }
 
-/** Permissions the identity acts with: its own list narrowed to its user's role. */
-export function effectivePermissions(identity: Identity): string[] {
-  const role = ROLE_PERMISSIONS[identity.user.role];
-  return identity.permissions ? identity.permissions.filter((p) => role.has(p as never)) : [...role];
-}
-
 /** The identity's user and company must be loaded. `key` is passed only right after creation or rotation. */
 export function toIdentityView(identity: Identity, key = ''): IdentityView {
   return {
@@ -57,7 +51,7 @@ export function toIdentityView(identity: Identity, key = ''): IdentityView {
     parameters: key,
     identifierInProvider: identity.identifierInProvider,
     creationDate: identity.creationDate.toISOString(),
-    permissions: effectivePermissions(identity),
+    permissions: [...keyPermissions(identity)],
     expirationDate: identity.expirationDate?.toISOString() ?? '',
     allowedIps: identity.allowedIps,
     pathPrefixes: identity.pathPrefixes,

@@ -29,7 +29,9 @@ export class UsersController {
   @Get('me')
   @Access()
   async me(@CurrentPrincipal() principal: Principal) {
-    return one(toUserView(await this.users.get({ ...principal, ownObjectsOnly: false }, principal.userUid)));
+    const user = toUserView(await this.users.get({ ...principal, ownObjectsOnly: false }, principal.userUid));
+    // What this credential may do, so clients (the console) need no copy of the role table.
+    return one({ ...user, permissions: [...principal.permissions].sort(), readOnly: principal.readOnly });
   }
 
   @Get(':userUid')
