@@ -6,6 +6,8 @@ const e2e = (name: string, dialect: string): TestProjectInlineConfiguration => (
     name,
     include: ['test/**/*.e2e-spec.ts'],
     env: { TEST_DIALECT: dialect },
+    // Builds the web console when console/dist is missing or stale; the app serves it at `/`.
+    globalSetup: ['test/support/build-console.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { hasSession, isReadOnlySession, onSessionLost, refresh, signOut as clearSession } from './api';
 import { ErrorMessage, Loading } from './components/Status';
 import { getMe } from './endpoints';
-import { canManageOthers, roleLabel } from './format';
+import { canManageOthers, canReadAudit, roleLabel } from './format';
 import { errorText, navigate, useRoute } from './hooks';
 import { AuditPage } from './pages/AuditPage';
 import { ProfilePage } from './pages/ProfilePage';
@@ -117,7 +117,7 @@ function Shell() {
         <nav aria-label="Main">
           {link('/', 'My profile', section === 'profile')}
           {admin && link('/users', 'Users', section === 'users')}
-          {link('/audit', 'Audit log', section === 'audit')}
+          {canReadAudit(me.role) && link('/audit', 'Audit log', section === 'audit')}
         </nav>
         <div className="who">
           <span>

@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { Pager } from '../components/Pager';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { listAudit, type AuditFilter } from '../endpoints';
-import { formatDate } from '../format';
+import { canReadAudit, formatDate, roleLabel } from '../format';
 import { useLoad } from '../hooks';
+import { useSession } from '../session';
 
 const LIMIT = 50;
 
@@ -12,7 +13,9 @@ export function AuditPage({ initialUserUid = '' }: { initialUserUid?: string }) 
   const [filter, setFilter] = useState<AuditFilter>(initialUserUid ? { userUid: initialUserUid } : {});
   const [action, setAction] = useState('');
   const [userUid, setUserUid] = useState(initialUserUid);
-  const audit = useLoad(() => listAudit(LIMIT, offset, filter), [offset, filter]);
+  const { me } = useSession();
+  const allowed = canReadAudit(me.role);
+  const audit = useLoad(() => (allowed ? listAudit(LIMIT, offset, filter) : Promise.resolve(undefined)), [offset, filter, allowed]);
 
   function apply(e: FormEvent) {
     e.preventDefault();
@@ -25,6 +28,17 @@ export function AuditPage({ initialUserUid = '' }: { initialUserUid?: string }) 
     setUserUid('');
     setOffset(0);
     setFilter({});
+  }
+
+  if (!allowed) {
+    return (
+      <>
+        <h1>Audit log</h1>
+        <p className="error" role="alert">
+          Your role ({roleLabel(me.role)}) cannot read the audit log.
+        </p>
+      </>
+    );
   }
 
   const rows = audit.data?.data ?? [];

@@ -1,4 +1,5 @@
 import { IdentitiesPanel } from '../components/IdentitiesPanel';
+import { canChangeIdentities, roleLabel } from '../format';
 import { UserDetails } from '../components/UserDetails';
 import { useSession } from '../session';
 
@@ -8,7 +9,12 @@ export function ProfilePage() {
     <>
       <h1>My profile</h1>
       <UserDetails user={me} />
-      <IdentitiesPanel userUid={me.instanceUid} title="My identities" canWrite={!readOnly} withTotp />
+      {!canChangeIdentities(me.role) && (
+        <p className="notice" role="note">
+          Your role ({roleLabel(me.role)}) can look at identities but not create or change them.
+        </p>
+      )}
+      <IdentitiesPanel userUid={me.instanceUid} title="My identities" canWrite={!readOnly && canChangeIdentities(me.role)} withTotp />
     </>
   );
 }

@@ -2,7 +2,7 @@ import { IdentitiesPanel } from '../components/IdentitiesPanel';
 import { ErrorMessage, Loading } from '../components/Status';
 import { UserDetails } from '../components/UserDetails';
 import { getUser } from '../endpoints';
-import { canManageOthers } from '../format';
+import { canChangeIdentities, canManageOthers, canReadAudit } from '../format';
 import { useLoad } from '../hooks';
 import { useSession } from '../session';
 
@@ -10,7 +10,7 @@ export function UserPage({ userUid }: { userUid: string }) {
   const { me, readOnly } = useSession();
   const user = useLoad(() => getUser(userUid).then((r) => r.data), [userUid]);
   const isSelf = userUid === me.instanceUid;
-  const canWrite = !readOnly && (isSelf || canManageOthers(me.role));
+  const canWrite = !readOnly && canChangeIdentities(me.role) && (isSelf || canManageOthers(me.role));
   const name = user.data?.login ?? 'User';
 
   return (
@@ -22,9 +22,11 @@ export function UserPage({ userUid }: { userUid: string }) {
       {user.loading && <Loading what="Loading user" />}
       <ErrorMessage message={user.error} onRetry={user.reload} />
       {user.data && <UserDetails user={user.data} />}
-      <p>
-        <a href={`#/audit?userUid=${encodeURIComponent(userUid)}`}>Audit log for this user</a>
-      </p>
+      {canReadAudit(me.role) && (
+        <p>
+          <a href={`#/audit?userUid=${encodeURIComponent(userUid)}`}>Audit log for this user</a>
+        </p>
+      )}
       <IdentitiesPanel userUid={userUid} title={`Identities of ${name}`} canWrite={canWrite} withTotp={isSelf} />
     </>
   );

@@ -1,0 +1,297 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API, createCompany, createUser, login, me, type Session } from './support/api.js';
+import { chromiumAvailable, launchChromium, type Browser } from './support/browser.js';
+import { testDialect } from './support/database.js';
+import { ADMIN, startApp, type TestApp } from './support/harness.js';
+
+/**
+ * The web console in Debian's Chromium against the real server on a fresh database: what a person
+ * does with it, checked both on the page and by using the keys it hands out from outside the browser.
+ * The suites share one signed-in page and run in order (the key created first is then disabled,
+ * rotated and deleted).
+ */
+
+const SHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+// The README's screenshots come from the SQLite run only (both e2e projects run this file).
+const TAKE_SHOTS = testDialect() === 'sqlite';
+
+const AUDITOR = { username: 'auditor', password: 'auditor-password-1' };
+const COMPANY_USER = { username: 'acme-user', password: 'acme-password-1' };
+const KEY_NAME = 'Nightly report';
+const KEY_FORMAT = /^lk_[0-9A-Za-z]{49}$/;
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!TAKE_SHOTS) return;
+  // Fonts and layout settle; no caret or transitions in the picture.
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true, animations: 'disabled', caret: 'hide' });
+}
+
+/** `curl -H "Authorization: Bearer <key>" …`, from the test process rather than the browser. */
+async function callWithKey(t: TestApp, key: string, method = 'GET', path = '/users/me', body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${t.url}${API}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let admin: Session;
+  let adminUid: string;
+  let page: Page;
+  let key = '';
+
+  async function openConsole(): Promise<Page> {
+    const p = await browser.context.newPage();
+    // Anything the console logs as an error would be a bug worth seeing in the test output.
+    p.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
+    await p.goto(`${t.url}/`);
+    return p;
+  }
+
+  async function signIn(p: Page, user: { username: string; password: string }, options: { readOnly?: boolean } = {}): Promise<void> {
+    await p.getByLabel('Username').fill(user.username);
+    await p.getByLabel('Password').fill(user.password);
+    if (options.readOnly) await p.getByLabel('Read-only session (view only)').check();
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'My profile', level: 1 }).waitFor();
+  }
+
+  const keyCard = (p: Page, name = KEY_NAME) => p.getByRole('article', { name });
+
+  beforeAll(async () => {
+    if (TAKE_SHOTS) mkdirSync(SHOTS, { recursive: true });
+    t = await startApp();
+    browser = await launchChromium();
+    admin = await login(t);
+    adminUid = (await me(t, admin.auth)).instanceUid;
+    await createUser(t, admin.auth, { login: AUDITOR.username, password: AUDITOR.password, role: 'readonlyUser' });
+    const acme = await createCompany(t, admin.auth, 'Acme Ltd');
+    await createUser(t, admin.auth, { login: COMPANY_USER.username, password: COMPANY_USER.password, role: 'companyUser', organizationUid: acme });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows a wrong password as an error in words and stays on the sign-in form', async () => {
+    const p = await openConsole();
+    await p.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(p, 'sign-in');
+    await p.getByLabel('Username').fill(ADMIN.username);
+    await p.getByLabel('Password').fill('not-the-password');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    const alert = p.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toBe('The username or password is incorrect.');
+    expect(await p.getByRole('heading', { name: 'My profile' }).count()).toBe(0);
+    expect(await p.getByLabel('Password').inputValue()).toBe('not-the-password');
+    await p.close();
+  });
+
+  it('signs in, creates a read-only key, copies it, and the key works from outside the browser', async () => {
+    page = await openConsole();
+    await signIn(page, ADMIN);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
+    await page.getByText('No API keys yet.').waitFor();
+
+    await page.getByRole('button', { name: 'New API key' }).click();
+    await page.getByLabel('Description').fill(KEY_NAME);
+    await page.getByLabel('Read-only (GET requests only)').check();
+    await page.getByRole('checkbox', { name: /REST API/ }).isChecked();
+    await page.getByRole('button', { name: 'Create key' }).click();
+
+    const reveal = page.getByRole('region', { name: 'API key created' });
+    await reveal.waitFor();
+    key = await reveal.getByLabel('API key').inputValue();
+    expect(key).toMatch(KEY_FORMAT);
+    await shot(page, 'key-created');
+
+    // Copy: the page is served from 127.0.0.1, a secure context, so the async clipboard is used.
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+    await reveal.getByRole('button', { name: 'Copy key' }).click();
+    await reveal.getByText('Copied to the clipboard.').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(key);
+
+    // Use the copied key as curl would: it reads, and it is read-only.
+    const read = await callWithKey(t, copied);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.body.data.login).toBe(ADMIN.username);
+    const write = await callWithKey(t, copied, 'POST', `/users/${adminUid}/logins/apikey`, { description: 'from a read-only key', scopes: ['rest'] });
+    expect(write.status, JSON.stringify(write.body)).toBe(403);
+
+    // Shown once: after "I have saved the key" it is nowhere on the page.
+    await reveal.getByRole('button', { name: 'I have saved the key' }).click();
+    await reveal.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(key);
+    const card = keyCard(page);
+    await card.waitFor();
+    expect(await card.innerText()).toContain('Read-only');
+    expect(await card.innerText()).toContain(key.slice(0, 11));
+    await shot(page, 'profile');
+  });
+
+  it('disables the key, and the server refuses it; enabling it lets it in again', async () => {
+    expect(key).toMatch(KEY_FORMAT);
+    await page.getByRole('button', { name: `Disable ${KEY_NAME}` }).click();
+    await page.getByText(`“${KEY_NAME}” is now disabled.`).waitFor();
+    await keyCard(page).getByText('Disabled', { exact: true }).waitFor();
+
+    const refused = await callWithKey(t, key);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(401);
+    expect(refused.body.errors[0].message).not.toContain(key);
+
+    await page.getByRole('button', { name: `Enable ${KEY_NAME}` }).click();
+    await page.getByText(`“${KEY_NAME}” is now enabled.`).waitFor();
+    await keyCard(page).getByText('Enabled', { exact: true }).waitFor();
+    expect((await callWithKey(t, key)).status).toBe(200);
+  });
+
+  // The card has "Last used … from …", but the server does not record lastUsedAt/lastUsedFrom yet
+  // (both stay empty after the key is used); once it does: after the disable above, the reloaded
+  // card should match /Last used\s+\S.* from 127\.0\.0\.1/.
+  it.todo('shows when and from where the key was last used');
+
+  it('rotates the key without a grace period: the new key works and the old one is refused', async () => {
+    await page.getByRole('button', { name: `Rotate ${KEY_NAME}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rotate API key' });
+    await dialog.getByLabel('Grace period (seconds)').fill('0');
+    await dialog.getByRole('button', { name: 'Rotate key' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const reveal = page.getByRole('region', { name: 'API key rotated — new key' });
+    await reveal.waitFor();
+    const rotated = await reveal.getByLabel('API key').inputValue();
+    expect(rotated).toMatch(KEY_FORMAT);
+    expect(rotated).not.toBe(key);
+
+    expect((await callWithKey(t, key)).status).toBe(401);
+    const fresh = await callWithKey(t, rotated);
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+    key = rotated;
+
+    await reveal.getByRole('button', { name: 'I have saved the key' }).click();
+    await reveal.waitFor({ state: 'detached' });
+    expect(await keyCard(page).innerText()).toContain(key.slice(0, 11));
+  });
+
+  it('deletes the key after asking, and the server refuses it', async () => {
+    await page.getByRole('button', { name: `Delete ${KEY_NAME}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete API key' });
+    expect(await dialog.innerText()).toContain('cannot be undone');
+    await dialog.getByRole('button', { name: 'Delete key' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText(`“${KEY_NAME}” was deleted.`).waitFor();
+    await page.getByText('No API keys yet.').waitFor();
+    expect(await keyCard(page).count()).toBe(0);
+
+    expect((await callWithKey(t, key)).status).toBe(401);
+  });
+
+  it('lists the users and opens one of them', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    const table = page.getByRole('table', { name: 'Users' });
+    await table.getByRole('link', { name: AUDITOR.username }).waitFor();
+    const text = await table.innerText();
+    for (const login of [ADMIN.username, AUDITOR.username, COMPANY_USER.username]) expect(text).toContain(login);
+    expect(text).toContain('Acme Ltd');
+    await shot(page, 'users');
+
+    await table.getByRole('link', { name: AUDITOR.username }).click();
+    await page.getByRole('heading', { name: AUDITOR.username, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: `Identities of ${AUDITOR.username}` }).waitFor();
+    await page.getByText('No API keys yet.').waitFor();
+    expect(await page.getByRole('article', { name: 'Password' }).count()).toBe(1);
+    await shot(page, 'user');
+  });
+
+  it('a read-only user sees their identities, but every change is disabled — as the server would refuse it', async () => {
+    const p = await openConsole();
+    await signIn(p, AUDITOR);
+    await p.getByRole('heading', { name: 'My identities' }).waitFor();
+    await p.getByRole('heading', { name: 'Sign-in identities' }).waitFor();
+    const nav = p.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Audit log']);
+    expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
+    expect(await p.getByRole('note').innerText()).toMatch(/Read-only User\) can look at identities but not create or change them/);
+    for (const button of await p.getByRole('article').getByRole('button').all()) expect(await button.isDisabled()).toBe(true);
+    await shot(p, 'read-only-user');
+
+    // The disabled button tells the truth: the role cannot create keys.
+    const auditor = await login(t, AUDITOR.username, AUDITOR.password);
+    const res = await t.http.post(`${API}/users/${(await me(t, auditor.auth)).instanceUid}/logins/apikey`).set(auditor.auth).send({ description: 'x', scopes: ['rest'] });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    await p.close();
+  });
+
+  it('a company user cannot see or manage other users', async () => {
+    const p = await openConsole();
+    await signIn(p, COMPANY_USER);
+    const nav = p.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    // The role has no audit:read either.
+    expect(await nav.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    // Own keys are still theirs to manage.
+    expect(await p.getByRole('button', { name: 'New API key' }).isEnabled()).toBe(true);
+
+    await p.goto(`${t.url}/#/users`);
+    await p.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    expect(await p.getByRole('alert').innerText()).toMatch(/cannot see or manage other users/);
+    expect(await p.getByRole('table').count()).toBe(0);
+    await p.goto(`${t.url}/#/audit`);
+    await p.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    expect(await p.getByRole('alert').innerText()).toMatch(/cannot read the audit log/);
+
+    // Another user's page by address: the server does not show it, and the console says so.
+    await p.goto(`${t.url}/#/users/${adminUid}`);
+    await p.getByRole('alert').first().waitFor();
+    expect(await p.getByRole('alert').first().innerText()).toMatch(/not found|may not see/i);
+    expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
+    await p.close();
+  });
+
+  it('a read-only session of an administrator disables every change', async () => {
+    const p = await openConsole();
+    await signIn(p, ADMIN, { readOnly: true });
+    await p.getByText('Read-only session', { exact: true }).waitFor();
+    await p.getByRole('note').getByText(/read-only session/).waitFor();
+    expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
+    await p.close();
+  });
+
+  // GET /api/v3/audit arrives with the audit feature; until then this one fails (404).
+  it('shows the audit log of what was done, and filters it by action', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    const table = page.getByRole('table', { name: 'Audit entries' });
+    // Whichever comes first: the entries, or the error the console shows in their place.
+    await table.or(page.getByRole('alert')).first().waitFor();
+    const alert = page.getByRole('alert');
+    if (await alert.isVisible()) expect.fail(`the audit log shows an error: ${await alert.locator('span').first().innerText()}`);
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    const text = await table.innerText();
+    expect(text).toContain(ADMIN.username);
+    // Keys never reach the audit log.
+    expect(await page.content()).not.toMatch(/lk_[0-9A-Za-z]{49}/);
+    await shot(page, 'audit');
+
+    const action = (await rows.first().locator('td').nth(1).innerText()).trim();
+    await page.getByLabel('Action').fill(action);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(async () => (await rows.locator('td:nth-child(2)').allInnerTexts()).every((a) => a.trim() === action)).toBe(true);
+    expect(await rows.count()).toBeGreaterThan(0);
+  });
+});
