@@ -227,6 +227,38 @@ describe('API-key identities (VSPC logins)', () => {
     });
   });
 
+  it('filters, sorts and selects logins with VSPC JSON query parameters', async () => {
+    await createKey(t, admin, adminUid, { description: 'alpha filter' });
+    await createKey(t, admin, adminUid, { description: 'beta filter', isReadAccessOnly: true });
+    const q = (params: Record<string, unknown>) =>
+      t.http.get(`${API}/users/logins`).set(admin).query(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, JSON.stringify(v)])));
+    const contains = await q({ filter: [{ property: 'description', operation: 'contains', value: 'filter' }] });
+    expect(contains.status).toBe(200);
+    expect(contains.body.data.map((i: { description: string }) => i.description).sort()).toEqual(['alpha filter', 'beta filter']);
+    expect(contains.body.meta.pagingInfo.total).toBe(2);
+    const nested = await q({
+      filter: [{ operation: 'and', items: [{ property: 'Description', operation: 'contains', value: 'filter' }, { property: 'isReadAccessOnly', operation: 'equals', value: true }] }],
+    });
+    expect(nested.body.data.map((i: { description: string }) => i.description)).toEqual(['beta filter']);
+    const sorted = await q({ filter: [{ property: 'identityProviderName', operation: 'equals', value: 'AK' }], sort: [{ property: 'id', direction: 'descending' }] });
+    const ids = sorted.body.data.map((i: { id: number }) => i.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const selected = await q({ select: [{ propertyPath: 'id' }, { propertyPath: 'description' }] });
+    expect(Object.keys(selected.body.data[0]).sort()).toEqual(['description', 'id']);
+    for (const [name, params] of [
+      ['not JSON', { filter: 'x' }],
+      ['unknown property', { filter: [{ property: 'secret', operation: 'equals', value: 'x' }] }],
+      ['unknown operation', { filter: [{ property: 'id', operation: 'like', value: 1 }] }],
+      ['wrong value type', { filter: [{ property: 'id', operation: 'equals', value: 'one' }] }],
+      ['bad sort direction', { sort: [{ property: 'id', direction: 'up' }] }],
+      ['unknown select', { select: [{ propertyPath: 'secret' }] }],
+    ] as const) {
+      const res = await t.http.get(`${API}/users/logins`).set(admin).query(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+      expectEnvelopeError(res, 400);
+      expect(res.body.errors[0].parameterName, name).toBeDefined();
+    }
+  });
+
   it('never stores or logs a key in clear', async () => {
     expect(issued.length).toBeGreaterThan(5);
     const stored = await databaseText(t);

@@ -3,7 +3,7 @@ import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { one, page } from '../common/envelope.js';
-import { PageQuery } from '../common/pagination.dto.js';
+import { CollectionQuery } from '../common/collection-query.js';
 import { parseApiKeyPolicy } from './dto/api-key-policy.dto.js';
 import { RotateDto } from './dto/rotate.dto.js';
 import { IdentitiesService } from './identities.service.js';
@@ -18,13 +18,13 @@ export class IdentitiesController {
 
   @Get('logins')
   @Access({ permission: 'identities:read' })
-  async listAll(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
+  async listAll(@CurrentPrincipal() principal: Principal, @Query() query: CollectionQuery) {
     return page(await this.identities.list(principal, query));
   }
 
   @Get(':userUid/logins')
   @Access({ permission: 'identities:read' })
-  async list(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Query() query: PageQuery) {
+  async list(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Query() query: CollectionQuery) {
     return page(await this.identities.list(principal, query, userUid));
   }
 

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
 import type { Page } from '../common/envelope.js';
 import { applyJsonPatch } from '../common/json-patch.js';
-import { PageQuery } from '../common/pagination.dto.js';
+import { applySelect, CollectionQuery, parseFilter, parseSelect, parseSort } from '../common/collection-query.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -13,7 +13,7 @@ import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from '.
 import { ApiKeySecret } from './api-key-secret.entity.js';
 import { ApiKeyPolicyDto } from './dto/api-key-policy.dto.js';
 import { IDENTITY_STATUSES, Identity } from './identity.entity.js';
-import { toIdentityView, type IdentityView } from './identity.mapper.js';
+import { IDENTITY_PROPERTIES, IDENTITY_QUERY_FIELDS, toIdentityView, type IdentityView } from './identity.mapper.js';
 import { checkMintable, type KeyPolicy } from './key-policy.js';
 import { type AuditRecord, AuditService } from '../audit/audit.service.js';
 import { CredentialEvents } from '../common/credential-events.js';
@@ -42,15 +42,18 @@ export class IdentitiesService {
     return { $and: [byUser, { $or: [{ createdBy: principal.userUid }, { user: principal.userUid }] }] };
   }
 
-  async list(principal: Principal, query: PageQuery, userUid?: string): Promise<Page<IdentityView>> {
+  async list(principal: Principal, query: CollectionQuery, userUid?: string): Promise<Page<Partial<IdentityView>>> {
+    const filter = parseFilter<Identity>(query.filter, IDENTITY_QUERY_FIELDS);
+    const sort = parseSort<Identity>(query.sort, IDENTITY_QUERY_FIELDS);
+    const select = parseSelect(query.select, IDENTITY_PROPERTIES);
     if (userUid) await this.users.get(principal, userUid);
-    const [rows, total] = await this.em.findAndCount(Identity, this.scope(principal, userUid, 'read'), {
+    const [rows, total] = await this.em.findAndCount(Identity, { $and: [this.scope(principal, userUid, 'read'), filter] }, {
       populate: POPULATE,
-      orderBy: { id: 'asc' },
+      orderBy: [...sort, { id: 'asc' }],
       limit: query.limit,
       offset: query.offset,
     });
-    return { items: rows.map((row) => toIdentityView(row)), total, offset: query.offset };
+    return { items: applySelect(rows.map((row) => toIdentityView(row)), select), total, offset: query.offset };
   }
 
   async get(principal: Principal, userUid: string, id: number, access: 'read' | 'write' = 'read'): Promise<Identity> {

@@ -1,3 +1,4 @@
+import type { QueryFields } from '../common/collection-query.js';
 import { keyPermissions } from './principal.factory.js';
 import type { Identity, IdentityProvider } from './identity.entity.js';
 
@@ -27,6 +28,32 @@ export interface IdentityView {
   lastUsedAt: string;
   lastUsedFrom: string;
 }
+
+/** Properties a logins query may filter and sort on (VSPC `filter`/`sort`), and where they live. */
+export const IDENTITY_QUERY_FIELDS: QueryFields = {
+  id: { path: 'id', type: 'number' },
+  userUid: { path: 'user.instanceUid', type: 'string' },
+  userName: { path: 'user.login', type: 'string' },
+  companyId: { path: 'user.company.instanceUid', type: 'string' },
+  companyName: { path: 'user.company.name', type: 'string' },
+  identityProviderName: { path: 'provider', type: 'string' },
+  description: { path: 'description', type: 'string' },
+  isReadAccessOnly: { path: 'isReadAccessOnly', type: 'boolean' },
+  status: { path: 'status', type: 'string' },
+  identifierInProvider: { path: 'identifierInProvider', type: 'string' },
+  creationDate: { path: 'creationDate', type: 'date' },
+  expirationDate: { path: 'expirationDate', type: 'date' },
+  ownObjectsOnly: { path: 'ownObjectsOnly', type: 'boolean' },
+  keyPrefix: { path: 'keyPrefix', type: 'string' },
+  lastUsedAt: { path: 'lastUsedAt', type: 'date' },
+  lastUsedFrom: { path: 'lastUsedFrom', type: 'string' },
+};
+
+export const IDENTITY_PROPERTIES: readonly (keyof IdentityView)[] = [
+  'id', 'userUid', 'userName', 'companyId', 'companyName', 'identityProviderName', 'description', 'isReadAccessOnly', 'scopes',
+  'status', 'parameters', 'identifierInProvider', 'creationDate', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes',
+  'ownObjectsOnly', 'keyPrefix', 'lastUsedAt', 'lastUsedFrom',
+];
 
 export function reportedStatus(identity: Identity): ReportedStatus {
   if (identity.status === 'disabled') return 'disabled';
