@@ -25,6 +25,13 @@ describe('rate limits', () => {
       expectEnvelopeError(limited, 429);
       expect(limited.body.errors[0].type).toBe('retryableLogical');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // The limit is part of the identity, and a manager may change it (0 removes it).
+      const id = (await t.http.get(`${API}/users/logins`).set(admin).query({ filter: JSON.stringify([{ property: 'keyPrefix', operation: 'equals', value: key.slice(0, 11) }]) })).body.data[0];
+      expect(id.rateLimitPerMinute).toBe(3);
+      const lifted = await t.http.patch(`${API}/users/${adminUid}/logins/${id.id}`).set(admin).send([{ op: 'replace', path: '/rateLimitPerMinute', value: 0 }]);
+      expect(lifted.body.data.rateLimitPerMinute).toBe(0);
+      expect((await t.http.get(`${API}/users/me`).set('X-API-KEY', key)).status).toBe(200);
+      expectEnvelopeError(await t.http.patch(`${API}/users/${adminUid}/logins/${id.id}`).set(admin).send([{ op: 'replace', path: '/rateLimitPerMinute', value: -1 }]), 400);
       // Other keys of the same user have their own budget.
       const other = (await createKey(t, admin, adminUid)).key;
       expect((await t.http.get(`${API}/users/me`).set('X-API-KEY', other)).status).toBe(200);

@@ -19,6 +19,8 @@ import { type AuditRecord, AuditService } from '../audit/audit.service.js';
 import { CredentialEvents } from '../common/credential-events.js';
 
 const POPULATE = ['user', 'user.company'] as const;
+/** The narrowing policy of a key, patchable on API-key identities only. */
+const KEY_POLICY_PROPERTIES = ['isReadAccessOnly', 'scopes', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly', 'rateLimitPerMinute'] as const;
 
 @Injectable()
 export class IdentitiesService {
@@ -122,14 +124,8 @@ export class IdentitiesService {
     const identity = await this.get(principal, userUid, id, 'write');
     const view = toIdentityView(identity);
     const isKey = identity.provider === 'AK';
-    const next = applyJsonPatch(view, patch, {
-      writable: isKey
-        ? ['description', 'status', 'isReadAccessOnly', 'scopes', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly']
-        : ['description', 'status'],
-      readOnly: ['id', 'userUid', 'userName', 'companyId', 'companyName', 'identityProviderName', 'parameters', 'identifierInProvider', 'creationDate', 'keyPrefix', 'lastUsedAt', 'lastUsedFrom', 'isReadAccessOnly', 'scopes', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly'].filter(
-        (name) => !isKey || !['isReadAccessOnly', 'scopes', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly'].includes(name),
-      ) as (keyof IdentityView)[],
-    });
+    const writable: (keyof IdentityView)[] = isKey ? ['description', 'status', ...KEY_POLICY_PROPERTIES] : ['description', 'status'];
+    const next = applyJsonPatch(view, patch, { writable, readOnly: IDENTITY_PROPERTIES.filter((name) => !writable.includes(name)) });
     if (typeof next.description !== 'string' || !/^[^<>=]{1,128}$/.test(next.description)) {
       throw ApiError.badRequest('description must be 1-128 characters without <, > or =.', { propertyName: 'description' });
     }
@@ -222,6 +218,12 @@ export class IdentitiesService {
     if (!scopes.length || scopes.some((s) => !['rest', 'integration', 'ui'].includes(s))) {
       throw ApiError.badRequest('scopes must be a non-empty list of rest, integration, ui.', { propertyName: 'scopes' });
     }
+    const rateLimit = (value: unknown): number | null => {
+      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 1_000_000) {
+        throw ApiError.badRequest('rateLimitPerMinute must be an integer from 0 (no limit) to 1000000.', { propertyName: 'rateLimitPerMinute' });
+      }
+      return value === 0 ? null : (value as number);
+    };
     const permissionsChanged = JSON.stringify(next.permissions) !== JSON.stringify(before.permissions);
     let expirationDate: Date | null = identity.expirationDate ?? null;
     if (next.expirationDate !== before.expirationDate) {
@@ -242,7 +244,7 @@ export class IdentitiesService {
       allowedIps: list(next.allowedIps, 'allowedIps'),
       pathPrefixes,
       ownObjectsOnly: flag(next.ownObjectsOnly, 'ownObjectsOnly'),
-      rateLimitPerMinute: identity.rateLimitPerMinute ?? null,
+      rateLimitPerMinute: rateLimit(next.rateLimitPerMinute),
     };
     const unchanged = JSON.stringify({ ...before, description: '', status: '' }) === JSON.stringify({ ...next, description: '', status: '' });
     if (unchanged) return policy;

@@ -27,6 +27,8 @@ export interface IdentityView {
   keyPrefix: string;
   lastUsedAt: string;
   lastUsedFrom: string;
+  /** Requests per minute; 0 means no per-key limit. */
+  rateLimitPerMinute: number;
 }
 
 /** Properties a logins query may filter and sort on (VSPC `filter`/`sort`), and where they live. */
@@ -49,11 +51,14 @@ export const IDENTITY_QUERY_FIELDS: QueryFields = {
   lastUsedFrom: { path: 'lastUsedFrom', type: 'string' },
 };
 
-export const IDENTITY_PROPERTIES: readonly (keyof IdentityView)[] = [
-  'id', 'userUid', 'userName', 'companyId', 'companyName', 'identityProviderName', 'description', 'isReadAccessOnly', 'scopes',
-  'status', 'parameters', 'identifierInProvider', 'creationDate', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes',
-  'ownObjectsOnly', 'keyPrefix', 'lastUsedAt', 'lastUsedFrom',
-];
+/** Every property of the resource; a Record so the compiler insists on each one. */
+const PROPERTY_SET: Record<keyof IdentityView, true> = {
+  id: true, userUid: true, userName: true, companyId: true, companyName: true, identityProviderName: true, description: true,
+  isReadAccessOnly: true, scopes: true, status: true, parameters: true, identifierInProvider: true, creationDate: true,
+  permissions: true, expirationDate: true, allowedIps: true, pathPrefixes: true, ownObjectsOnly: true, keyPrefix: true,
+  lastUsedAt: true, lastUsedFrom: true, rateLimitPerMinute: true,
+};
+export const IDENTITY_PROPERTIES = Object.keys(PROPERTY_SET) as (keyof IdentityView)[];
 
 export function reportedStatus(identity: Identity): ReportedStatus {
   if (identity.status === 'disabled') return 'disabled';
@@ -86,5 +91,6 @@ export function toIdentityView(identity: Identity, key = ''): IdentityView {
     keyPrefix: identity.keyPrefix,
     lastUsedAt: identity.lastUsedAt?.toISOString() ?? '',
     lastUsedFrom: identity.lastUsedFrom,
+    rateLimitPerMinute: identity.rateLimitPerMinute ?? 0,
   };
 }
