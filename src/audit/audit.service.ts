@@ -18,6 +18,13 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+/** What a change was made to, and the tenant it belongs to. */
+export interface AuditTarget {
+  type: string;
+  id: string | number;
+  companyUid: string;
+}
+
 export interface AuditView {
   id: number;
   at: string;
@@ -51,6 +58,14 @@ export class AuditService implements OnApplicationShutdown {
   /** Add an entry to the current unit of work; it is written by the caller's flush. */
   record(record: AuditRecord, em: EntityManager = this.em): void {
     em.create(AuditEntry, this.toEntity(record));
+  }
+
+  /** A successful change made by a caller, recorded in the caller's unit of work. */
+  recordChange(principal: Principal, action: string, target: AuditTarget, details: Record<string, unknown> = {}, em: EntityManager = this.em): void {
+    this.record(
+      { action, outcome: 'success', actor: principal, targetType: target.type, targetId: target.id, companyUid: target.companyUid, fromAddress: principal.clientIp, details },
+      em,
+    );
   }
 
   /** Queue an entry to be written shortly, without touching the database now. */

@@ -3,7 +3,7 @@ import { EntityManager, type FilterQuery, UniqueConstraintViolationException } f
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
-import { type AuditRecord, AuditService } from '../audit/audit.service.js';
+import { type AuditTarget, AuditService } from '../audit/audit.service.js';
 import { CredentialEvents } from '../common/credential-events.js';
 import type { Page } from '../common/envelope.js';
 import { applyJsonPatch } from '../common/json-patch.js';
@@ -14,6 +14,8 @@ import { CompanyView, toCompanyView } from './company.mapper.js';
 import { CreateCompanyDto } from './dto/create-company.dto.js';
 
 const PROVIDER_NAME = 'Provider';
+
+const companyTarget = (company: Company): AuditTarget => ({ type: 'company', id: company.instanceUid, companyUid: company.instanceUid });
 
 @Injectable()
 export class CompaniesService {
@@ -52,7 +54,7 @@ export class CompaniesService {
       isProvider: false,
       creationDate: new Date(),
     });
-    this.audit.record(this.entry(principal, 'company.created', company, { name: company.name }));
+    this.audit.recordChange(principal, 'company.created', companyTarget(company), { name: company.name });
     await this.flushUnique('A company with this name already exists.');
     return company;
   }
@@ -73,7 +75,7 @@ export class CompaniesService {
     if (company.isProvider && next.status !== 'active') throw ApiError.badRequest('The provider cannot be disabled.');
     company.name = next.name;
     company.status = next.status;
-    this.audit.record(this.entry(principal, 'company.updated', company, { name: company.name, status: company.status }));
+    this.audit.recordChange(principal, 'company.updated', companyTarget(company), { name: company.name, status: company.status });
     await this.flushUnique('A company with this name already exists.');
     this.events.everythingChanged();
     return company;
@@ -83,7 +85,7 @@ export class CompaniesService {
     const company = await this.get(principal, uid);
     if (!isProviderRole(principal.role)) throw ApiError.forbidden('Only the provider deletes companies.');
     if (company.isProvider) throw ApiError.badRequest('The provider cannot be deleted.');
-    this.audit.record(this.entry(principal, 'company.deleted', company, { name: company.name }));
+    this.audit.recordChange(principal, 'company.deleted', companyTarget(company), { name: company.name });
     await this.em.remove(company).flush();
     this.events.everythingChanged();
   }
@@ -101,19 +103,6 @@ export class CompaniesService {
     });
     await em.flush();
     return provider;
-  }
-
-  private entry(principal: Principal, action: string, company: Company, details: Record<string, unknown>): AuditRecord {
-    return {
-      action,
-      outcome: 'success',
-      actor: principal,
-      targetType: 'company',
-      targetId: company.instanceUid,
-      companyUid: company.instanceUid,
-      fromAddress: principal.clientIp,
-      details,
-    };
   }
 
   private async flushUnique(message: string): Promise<void> {

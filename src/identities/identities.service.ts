@@ -13,9 +13,9 @@ import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from '.
 import { ApiKeySecret } from './api-key-secret.entity.js';
 import { ApiKeyPolicyDto } from './dto/api-key-policy.dto.js';
 import { IDENTITY_STATUSES, Identity } from './identity.entity.js';
-import { IDENTITY_PROPERTIES, IDENTITY_QUERY_FIELDS, toIdentityView, type IdentityView } from './identity.mapper.js';
+import { IDENTITY_PROPERTIES, IDENTITY_QUERY_FIELDS, identityTarget, toIdentityView, type IdentityView } from './identity.mapper.js';
 import { checkMintable, type KeyPolicy } from './key-policy.js';
-import { type AuditRecord, AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import { CredentialEvents } from '../common/credential-events.js';
 
 const POPULATE = ['user', 'user.company'] as const;
@@ -95,7 +95,7 @@ export class IdentitiesService {
       em.create(ApiKeySecret, { hash: this.hash(key), identity, expiresAt: null });
       await em.flush();
       // The entry names the new identity's id, so it is written after the insert, in the same transaction.
-      this.audit.record(this.entry(principal, 'identity.created', identity, { provider: 'AK', keyPrefix: identity.keyPrefix, scopes: identity.scopes }), em);
+      this.audit.recordChange(principal, 'identity.created', identityTarget(identity), { userUid: identity.user.instanceUid, provider: 'AK', keyPrefix: identity.keyPrefix, scopes: identity.scopes }, em);
       return { identity, key };
     });
   }
@@ -114,7 +114,7 @@ export class IdentitiesService {
     const key = generateApiKey();
     this.em.create(ApiKeySecret, { hash: this.hash(key), identity, expiresAt: null });
     identity.keyPrefix = displayPrefix(key);
-    this.audit.record(this.entry(principal, 'identity.rotated', identity, { keyPrefix: identity.keyPrefix, gracePeriodSeconds }));
+    this.audit.recordChange(principal, 'identity.rotated', identityTarget(identity), { userUid: identity.user.instanceUid, keyPrefix: identity.keyPrefix, gracePeriodSeconds });
     await this.em.flush();
     this.events.identitiesChanged([identity.id]);
     return { identity, key };
@@ -138,7 +138,7 @@ export class IdentitiesService {
     identity.description = next.description;
     if (isKey) Object.assign(identity, this.patchedPolicy(principal, identity, view, next));
     const changed = Object.keys(view).filter((name) => JSON.stringify(view[name as keyof IdentityView]) !== JSON.stringify(toIdentityView(identity)[name as keyof IdentityView]));
-    this.audit.record(this.entry(principal, 'identity.updated', identity, { changed }));
+    this.audit.recordChange(principal, 'identity.updated', identityTarget(identity), { userUid: identity.user.instanceUid, changed });
     await this.em.flush();
     this.events.identitiesChanged([identity.id]);
     return identity;
@@ -147,7 +147,7 @@ export class IdentitiesService {
   async delete(principal: Principal, userUid: string, id: number): Promise<void> {
     const identity = await this.get(principal, userUid, id, 'write');
     if (identity.provider === 'VSPC') throw ApiError.badRequest('The password identity cannot be deleted; disable it instead.');
-    this.audit.record(this.entry(principal, 'identity.deleted', identity, { provider: identity.provider, keyPrefix: identity.keyPrefix }));
+    this.audit.recordChange(principal, 'identity.deleted', identityTarget(identity), { userUid: identity.user.instanceUid, provider: identity.provider, keyPrefix: identity.keyPrefix });
     await this.em.remove(identity).flush();
     this.events.identitiesChanged([identity.id]);
   }
@@ -182,19 +182,6 @@ export class IdentitiesService {
     const secret = isWellFormedApiKey(key) ? await this.em.findOne(ApiKeySecret, { hash: this.hash(key) }, { populate: ['identity', 'identity.user'] }) : null;
     if (!secret) throw ApiError.notFound('API key');
     await this.delete(principal, secret.identity.user.instanceUid, secret.identity.id);
-  }
-
-  private entry(principal: Principal, action: string, identity: Identity, details: Record<string, unknown>): AuditRecord {
-    return {
-      action,
-      outcome: 'success',
-      actor: principal,
-      targetType: 'identity',
-      targetId: identity.id,
-      companyUid: identity.user.company.instanceUid,
-      fromAddress: principal.clientIp,
-      details: { userUid: identity.user.instanceUid, ...details },
-    };
   }
 
   private async requireApiKey(principal: Principal, userUid: string, id: number): Promise<Identity> {

@@ -38,4 +38,23 @@ export const IdentitySchema = defineEntity({
 });
 
 export class Identity extends IdentitySchema.class {}
+
+/**
+ * The fields of a password or second-factor identity that only keys use, at their neutral values:
+ * such identities act with their user's full role on every surface.
+ */
+export function sessionIdentityDefaults() {
+  return {
+    isReadAccessOnly: false,
+    scopes: ['integration', 'rest', 'ui'],
+    permissions: null,
+    expirationDate: null,
+    allowedIps: [],
+    pathPrefixes: [],
+    ownObjectsOnly: false,
+    rateLimitPerMinute: null,
+    lastUsedAt: null,
+    otpLastTimeStep: null,
+  };
+}
 IdentitySchema.setClass(Identity);

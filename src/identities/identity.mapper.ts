@@ -1,3 +1,4 @@
+import type { AuditTarget } from '../audit/audit.service.js';
 import type { QueryFields } from '../common/collection-query.js';
 import { keyPermissions } from './principal.factory.js';
 import type { Identity, IdentityProvider } from './identity.entity.js';
@@ -59,6 +60,10 @@ const PROPERTY_SET: Record<keyof IdentityView, true> = {
   lastUsedAt: true, lastUsedFrom: true, rateLimitPerMinute: true,
 };
 export const IDENTITY_PROPERTIES = Object.keys(PROPERTY_SET) as (keyof IdentityView)[];
+
+export function identityTarget(identity: Identity): AuditTarget {
+  return { type: 'identity', id: identity.id, companyUid: identity.user.company.instanceUid };
+}
 
 export function reportedStatus(identity: Identity): ReportedStatus {
   if (identity.status === 'disabled') return 'disabled';

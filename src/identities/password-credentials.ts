@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import type { User } from '../users/user.entity.js';
-import { Identity } from './identity.entity.js';
+import { Identity, sessionIdentityDefaults } from './identity.entity.js';
 
 /** argon2id (the package's `argon2id` constant is typed as a plain number). */
 const ARGON2_OPTIONS = { type: 2 as const };
@@ -19,19 +19,11 @@ export class PasswordCredentials {
       user,
       provider: 'VSPC',
       description: 'Password',
-      isReadAccessOnly: false,
-      scopes: ['integration', 'rest', 'ui'],
       status: 'enabled',
       identifierInProvider: user.login,
       creationDate: new Date(),
       secret: await argon2.hash(password, ARGON2_OPTIONS),
-      permissions: null,
-      expirationDate: null,
-      allowedIps: [],
-      pathPrefixes: [],
-      ownObjectsOnly: false,
-      rateLimitPerMinute: null,
-      lastUsedAt: null,
+      ...sessionIdentityDefaults(),
       createdBy: user.createdBy ?? user.instanceUid,
     });
   }

@@ -9,7 +9,8 @@ import { CredentialEvents } from '../common/credential-events.js';
 import { SecretsService } from '../database/secrets.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { Identity } from './identity.entity.js';
+import { Identity, sessionIdentityDefaults } from './identity.entity.js';
+import { identityTarget } from './identity.mapper.js';
 import { seal, unseal } from './secret-box.js';
 
 const ISSUER = 'Latchkey';
@@ -45,24 +46,15 @@ export class TotpService {
       user,
       provider: 'TOTP',
       description: 'Authenticator app',
-      isReadAccessOnly: false,
-      scopes: ['integration', 'rest', 'ui'],
       status: 'disabled',
       identifierInProvider: randomUUID(),
       creationDate: new Date(),
       secret: seal(seed, this.key()),
-      permissions: null,
-      expirationDate: null,
-      allowedIps: [],
-      pathPrefixes: [],
-      ownObjectsOnly: false,
-      rateLimitPerMinute: null,
-      lastUsedAt: null,
+      ...sessionIdentityDefaults(),
       createdBy: principal.userUid,
-      otpLastTimeStep: null,
     });
     await this.em.flush();
-    this.audit.record(this.entry(principal, 'identity.totpEnrolled', identity));
+    this.audit.recordChange(principal, 'identity.totpEnrolled', identityTarget(identity), { userUid: identity.user.instanceUid });
     await this.em.flush();
     return { identity, otpauthUrl: generateURI({ issuer: ISSUER, label: user.login, secret: seed }) };
   }
@@ -75,7 +67,7 @@ export class TotpService {
     const valid = await this.checkCode(identity, code);
     if (!valid) throw ApiError.badRequest('The code is not valid.', { propertyName: 'code' });
     identity.status = 'enabled';
-    this.audit.record(this.entry(principal, 'identity.totpConfirmed', identity));
+    this.audit.recordChange(principal, 'identity.totpConfirmed', identityTarget(identity), { userUid: identity.user.instanceUid });
     await this.em.flush();
     this.events.everythingChanged();
     return identity;
@@ -115,15 +107,4 @@ export class TotpService {
     return this.secrets.get('totp-encryption');
   }
 
-  private entry(principal: Principal, action: string, identity: Identity) {
-    return {
-      action,
-      outcome: 'success' as const,
-      actor: principal,
-      targetType: 'identity',
-      targetId: identity.id,
-      companyUid: identity.user.company.instanceUid,
-      fromAddress: principal.clientIp,
-    };
-  }
 }

@@ -6,7 +6,7 @@ import { ApiError } from '../common/api-error.js';
 import type { Page } from '../common/envelope.js';
 import { applyJsonPatch } from '../common/json-patch.js';
 import { PageQuery } from '../common/pagination.dto.js';
-import { type AuditRecord, AuditService } from '../audit/audit.service.js';
+import { type AuditTarget, AuditService } from '../audit/audit.service.js';
 import { CredentialEvents } from '../common/credential-events.js';
 import { CompaniesService } from '../companies/companies.service.js';
 import { Company } from '../companies/company.entity.js';
@@ -15,6 +15,8 @@ import { CreateUserDto } from './dto/create-user.dto.js';
 import { isProviderRole, managesTenant, ROLES, type Role } from './roles.js';
 import { toUserView, type UserView } from './user.mapper.js';
 import { USER_STATUSES, User } from './user.entity.js';
+
+const userTarget = (user: User): AuditTarget => ({ type: 'user', id: user.instanceUid, companyUid: user.company.instanceUid });
 
 /** Tenant roles a manager may hand out: an administrator cannot make owners. */
 function assignableRoles(principal: Principal, company: Company): readonly Role[] {
@@ -104,7 +106,7 @@ export class UsersService {
       sessionsValidAfter: null,
     });
     if (!user.isService && dto.password) await this.passwords.add(user, dto.password);
-    this.audit.record(this.entry(principal, 'user.created', user, { login: user.login, role: user.role, isService: user.isService }));
+    this.audit.recordChange(principal, 'user.created', userTarget(user), { login: user.login, role: user.role, isService: user.isService });
     await this.flushUnique();
     return user;
   }
@@ -142,7 +144,7 @@ export class UsersService {
     const changed = (['firstName', 'lastName', 'email', 'status', 'role'] as const).filter((field) => next[field] !== user[field]);
     Object.assign(user, { firstName: next.firstName, lastName: next.lastName, email: next.email, status: next.status, role: next.role });
     if (next.password !== '') changed.push('password' as never);
-    this.audit.record(this.entry(principal, 'user.updated', user, { changed }));
+    this.audit.recordChange(principal, 'user.updated', userTarget(user), { changed });
     await this.flushUnique();
     this.events.everythingChanged();
     return user;
@@ -151,7 +153,7 @@ export class UsersService {
   async delete(principal: Principal, uid: string): Promise<void> {
     const user = await this.getManageable(principal, uid);
     if (user.instanceUid === principal.userUid) throw ApiError.badRequest('You cannot delete yourself.');
-    this.audit.record(this.entry(principal, 'user.deleted', user, { login: user.login }));
+    this.audit.recordChange(principal, 'user.deleted', userTarget(user), { login: user.login });
     await this.em.remove(user).flush();
     this.events.everythingChanged();
   }
@@ -160,23 +162,10 @@ export class UsersService {
   async endSessions(principal: Principal, uid: string): Promise<User> {
     const user = await this.getManageable(principal, uid);
     user.sessionsValidAfter = new Date();
-    this.audit.record(this.entry(principal, 'user.sessionsRevoked', user, {}));
+    this.audit.recordChange(principal, 'user.sessionsRevoked', userTarget(user), {});
     await this.em.flush();
     this.events.everythingChanged();
     return user;
-  }
-
-  private entry(principal: Principal, action: string, user: User, details: Record<string, unknown>): AuditRecord {
-    return {
-      action,
-      outcome: 'success',
-      actor: principal,
-      targetType: 'user',
-      targetId: user.instanceUid,
-      companyUid: user.company.instanceUid,
-      fromAddress: principal.clientIp,
-      details,
-    };
   }
 
   async findForLogin(em: EntityManager, login: string): Promise<User | null> {
