@@ -29,7 +29,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
     e.preventDefault();
     if (!mfaToken) return;
     const ok = await run(async () => {
-      await verifyMfa(mfaToken, code, readOnly);
+      await verifyMfa(mfaToken, code);
       return true;
     });
     if (ok) onSignedIn();
