@@ -38,7 +38,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
   return (
     <main className="signin">
       <h1>Latchkey console</h1>
-      {notice && !error && (
+      {notice && !error && mfaToken === null && (
         <p className="notice" role="status">
           {notice}
         </p>
