@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createUser, login, me, type Session } from './support/api.js';
+import { API, createCompany, createKey, createUser, login, me, type Session } from './support/api.js';
 import { chromiumAvailable, launchChromium, type Browser } from './support/browser.js';
 import { testDialect } from './support/database.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
@@ -19,7 +20,11 @@ const SHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const TAKE_SHOTS = testDialect() === 'sqlite';
 
 const AUDITOR = { username: 'auditor', password: 'auditor-password-1' };
+const OPERATOR = { username: 'operator', password: 'operator-password-1' };
 const COMPANY_USER = { username: 'acme-user', password: 'acme-password-1' };
+// Signs in with a second factor set up in the console; a Read-only User, since that needs no right.
+const MFA_USER = { username: 'two-factor', password: 'two-factor-password-1' };
+const ACME_KEY = 'Acme sync';
 const KEY_NAME = 'Nightly report';
 const KEY_FORMAT = /^lk_[0-9A-Za-z]{49}$/;
 
@@ -47,6 +52,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
   let browser: Browser;
   let admin: Session;
   let adminUid: string;
+  let acmeUserUid: string;
   let page: Page;
   let key = '';
 
@@ -75,8 +81,12 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     admin = await login(t);
     adminUid = (await me(t, admin.auth)).instanceUid;
     await createUser(t, admin.auth, { login: AUDITOR.username, password: AUDITOR.password, role: 'readonlyUser' });
+    await createUser(t, admin.auth, { login: OPERATOR.username, password: OPERATOR.password, role: 'portalOperator' });
+    await createUser(t, admin.auth, { login: MFA_USER.username, password: MFA_USER.password, role: 'readonlyUser' });
     const acme = await createCompany(t, admin.auth, 'Acme Ltd');
-    await createUser(t, admin.auth, { login: COMPANY_USER.username, password: COMPANY_USER.password, role: 'companyUser', organizationUid: acme });
+    acmeUserUid = await createUser(t, admin.auth, { login: COMPANY_USER.username, password: COMPANY_USER.password, role: 'companyUser', organizationUid: acme });
+    // Another user's key, for those who may look at it but not change it.
+    await createKey(t, admin.auth, acmeUserUid, { description: ACME_KEY });
   });
 
   afterAll(async () => {
@@ -158,10 +168,19 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     expect((await callWithKey(t, key)).status).toBe(200);
   });
 
-  // The card has "Last used … from …", but the server does not record lastUsedAt/lastUsedFrom yet
-  // (both stay empty after the key is used); once it does: after the disable above, the reloaded
-  // card should match /Last used\s+\S.* from 127\.0\.0\.1/.
-  it.todo('shows when and from where the key was last used');
+  it('shows when and from where the key was last used', async () => {
+    // The key was used above from this process; the server records it in batches within ~2 s.
+    // Reload (the session survives it) until the card shows it, for at most 15 s.
+    const lastUsed = async (): Promise<string> => {
+      await page.reload();
+      const card = keyCard(page);
+      await card.waitFor();
+      return card.innerText();
+    };
+    await expect.poll(lastUsed, { timeout: 15_000, interval: 1_000 }).toMatch(/Last used\s+\S.* from 127\.0\.0\.1/);
+    const text = await keyCard(page).innerText();
+    expect(text).not.toMatch(/Last used\s+Never/);
+  });
 
   it('rotates the key without a grace period: the new key works and the old one is refused', async () => {
     await page.getByRole('button', { name: `Rotate ${KEY_NAME}` }).click();
@@ -223,16 +242,96 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     await p.getByRole('heading', { name: 'My identities' }).waitFor();
     await p.getByRole('heading', { name: 'Sign-in identities' }).waitFor();
     const nav = p.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Audit log']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
     expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
     expect(await p.getByRole('note').innerText()).toMatch(/Read-only User\) can look at identities but not create or change them/);
     for (const button of await p.getByRole('article').getByRole('button').all()) expect(await button.isDisabled()).toBe(true);
+    // A second factor for oneself needs no right, so it is offered to every role.
+    expect(await p.getByRole('button', { name: 'Set up authenticator app' }).isEnabled()).toBe(true);
     await shot(p, 'read-only-user');
 
     // The disabled button tells the truth: the role cannot create keys.
     const auditor = await login(t, AUDITOR.username, AUDITOR.password);
     const res = await t.http.post(`${API}/users/${(await me(t, auditor.auth)).instanceUid}/logins/apikey`).set(auditor.auth).send({ description: 'x', scopes: ['rest'] });
     expect(res.status, JSON.stringify(res.body)).toBe(403);
+
+    // Other users and their keys: visible, not changeable.
+    await expectReadOnlyUsers(p, 'Read-only User');
+    await p.close();
+  });
+
+  /** The Users page and another user's key, seen by a role that may look but not change them. */
+  async function expectReadOnlyUsers(p: Page, roleName: string): Promise<void> {
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    const table = p.getByRole('table', { name: 'Users' });
+    await table.getByRole('link', { name: COMPANY_USER.username }).waitFor();
+    expect(await p.getByRole('note').innerText()).toContain(`${roleName}) can look at other users and their identities but not change them`);
+    await table.getByRole('link', { name: COMPANY_USER.username }).click();
+    await p.getByRole('heading', { name: `Identities of ${COMPANY_USER.username}` }).waitFor();
+    const card = keyCard(p, ACME_KEY);
+    await card.waitFor();
+    expect(await p.getByRole('note').innerText()).toContain('can look at this user’s identities but not change them');
+    expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
+    const buttons = await p.getByRole('article').getByRole('button').all();
+    expect(buttons.length).toBeGreaterThan(0);
+    for (const button of buttons) expect(await button.isDisabled()).toBe(true);
+  }
+
+  it('a portal operator sees every user and their keys read-only, and still manages their own keys', async () => {
+    // What the console shows matches what the server allows: reading another user's keys, not changing them.
+    const operator = await login(t, OPERATOR.username, OPERATOR.password);
+    const read = await t.http.get(`${API}/users/${acmeUserUid}/logins`).set(operator.auth);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    const acmeKey = read.body.data.find((i: { description: string }) => i.description === ACME_KEY);
+    expect(acmeKey).toBeDefined();
+    const write = await t.http.patch(`${API}/users/${acmeUserUid}/logins/${acmeKey.id}`).set(operator.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]);
+    expect([403, 404], JSON.stringify(write.body)).toContain(write.status);
+
+    const p = await openConsole();
+    await signIn(p, OPERATOR);
+    expect(await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
+    expect(await p.getByRole('button', { name: 'New API key' }).isEnabled()).toBe(true);
+    expect(await p.getByRole('note').count()).toBe(0);
+    await expectReadOnlyUsers(p, 'Portal Operator');
+    await shot(p, 'operator-other-user');
+    await p.close();
+  });
+
+  it('sets up an authenticator app, then signing in asks for a code from it', async () => {
+    const p = await openConsole();
+    await signIn(p, MFA_USER);
+    const totp = p.getByRole('region', { name: 'Two-factor sign-in' });
+    await totp.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await totp.getByRole('img', { name: /QR code/ }).waitFor();
+    const secret = (await totp.getByLabel('Secret key').innerText()).trim();
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await shot(p, 'two-factor-setup');
+
+    await totp.getByLabel('6-digit code').fill(await generate({ secret }));
+    await totp.getByRole('button', { name: 'Confirm code' }).click();
+    await totp.getByText(/An authenticator app is required when you sign in/).waitFor();
+    const card = p.getByRole('article', { name: 'Authenticator app' });
+    await card.getByText('Enabled', { exact: true }).waitFor();
+    // A Read-only User cannot delete identities, so "Remove" is disabled, and the section says whom to ask.
+    expect(await card.getByRole('button', { name: 'Remove Authenticator app' }).isDisabled()).toBe(true);
+    expect(await totp.innerText()).toContain('ask an administrator');
+
+    // The server now wants the second factor too.
+    const grant = await t.http.post(`${API}/token`).type('form').send({ grant_type: 'password', username: MFA_USER.username, password: MFA_USER.password });
+    expect(grant.status, JSON.stringify(grant.body)).toBe(200);
+    expect(Object.keys(grant.body)).toEqual(['mfa_token']);
+
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    await p.getByLabel('Username').fill(MFA_USER.username);
+    await p.getByLabel('Password').fill(MFA_USER.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'Two-factor code' }).waitFor();
+    await shot(p, 'two-factor-sign-in');
+    // The code that confirmed the app cannot be used again: take the next 30-second step's.
+    await p.getByLabel('6-digit code').fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await p.getByRole('button', { name: 'Verify' }).click();
+    await p.getByRole('heading', { name: 'My profile', level: 1 }).waitFor();
+    expect(await p.getByLabel('User details').innerText()).toContain(MFA_USER.username);
     await p.close();
   });
 
@@ -268,10 +367,14 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     await p.getByText('Read-only session', { exact: true }).waitFor();
     await p.getByRole('note').getByText(/read-only session/).waitFor();
     expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
+    // Even one's own second factor: the session may only read.
+    expect(await p.getByRole('button', { name: 'Set up authenticator app' }).isDisabled()).toBe(true);
+    // Looking at users is still allowed; changing them is not.
+    const nav = p.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
     await p.close();
   });
 
-  // GET /api/v3/audit arrives with the audit feature; until then this one fails (404).
   it('shows the audit log of what was done, and filters it by action', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();

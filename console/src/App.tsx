@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { hasSession, isReadOnlySession, onSessionLost, refresh, signOut as clearSession } from './api';
+import { hasSession, onSessionLost, refresh, signOut as clearSession } from './api';
 import { ErrorMessage, Loading } from './components/Status';
-import { getMe } from './endpoints';
-import { canManageOthers, canReadAudit, roleLabel } from './format';
+import { getMe, listUsers } from './endpoints';
+import { roleLabel } from './format';
 import { errorText, navigate, useRoute } from './hooks';
 import { AuditPage } from './pages/AuditPage';
 import { ProfilePage } from './pages/ProfilePage';
@@ -10,21 +10,35 @@ import { SignIn } from './pages/SignIn';
 import { UserPage } from './pages/UserPage';
 import { UsersPage } from './pages/UsersPage';
 import { SessionContext, useSession, type Session } from './session';
-import type { User } from './types';
+import type { Me } from './types';
 
 type State =
   | { phase: 'starting' }
   | { phase: 'signedOut'; notice?: string }
   | { phase: 'failed'; error: string }
-  | { phase: 'signedIn'; me: User };
+  | { phase: 'signedIn'; me: Me; seesOthers: boolean };
+
+/**
+ * Whether the users list shows anyone besides oneself. Everyone with `users:read` may call it, but a
+ * Company User only ever sees themselves there, so the answer, not the permission, decides.
+ */
+async function probeOthers(me: Me): Promise<boolean> {
+  if (!me.permissions.includes('users:read')) return false;
+  try {
+    const res = await listUsers(2, 0);
+    return res.data.some((u) => u.instanceUid !== me.instanceUid);
+  } catch {
+    return false;
+  }
+}
 
 export function App() {
   const [state, setState] = useState<State>({ phase: 'starting' });
 
   const loadMe = useCallback(async () => {
     try {
-      const res = await getMe();
-      setState({ phase: 'signedIn', me: res.data });
+      const me = (await getMe()).data;
+      setState({ phase: 'signedIn', me, seesOthers: await probeOthers(me) });
     } catch (err) {
       if (hasSession()) setState({ phase: 'failed', error: errorText(err) });
     }
@@ -46,7 +60,14 @@ export function App() {
   const session = useMemo<Session | null>(
     () =>
       state.phase === 'signedIn'
-        ? { me: state.me, readOnly: isReadOnlySession(), signOut }
+        ? {
+            me: state.me,
+            readOnly: state.me.readOnly,
+            can: (permission: string) => state.me.permissions.includes(permission),
+            seesOthers: state.seesOthers,
+            managesOthers: state.me.permissions.includes('users:write'),
+            signOut,
+          }
         : null,
     [state, signOut],
   );
@@ -79,10 +100,10 @@ export function App() {
 
 function Shell() {
   const route = useRoute();
-  const { me, readOnly, signOut } = useSession();
+  const { me, readOnly, can, seesOthers, managesOthers, signOut } = useSession();
   const [path = '/', queryString = ''] = route.split('?');
   const query = new URLSearchParams(queryString);
-  const admin = canManageOthers(me.role);
+  const usersPage = seesOthers || managesOthers;
   const userMatch = /^\/users\/([^/]+)$/.exec(path);
 
   let page;
@@ -116,8 +137,8 @@ function Shell() {
         <span className="brand">Latchkey</span>
         <nav aria-label="Main">
           {link('/', 'My profile', section === 'profile')}
-          {admin && link('/users', 'Users', section === 'users')}
-          {canReadAudit(me.role) && link('/audit', 'Audit log', section === 'audit')}
+          {usersPage && link('/users', 'Users', section === 'users')}
+          {can('audit:read') && link('/audit', 'Audit log', section === 'audit')}
         </nav>
         <div className="who">
           <span>

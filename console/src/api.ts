@@ -5,7 +5,6 @@ import type { Envelope } from './types';
 
 const BASE = '/api/v3';
 const REFRESH_KEY = 'latchkey.refreshToken';
-const READONLY_KEY = 'latchkey.readOnly';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -34,10 +33,6 @@ export function onSessionLost(handler: () => void): void {
   sessionLost = handler;
 }
 
-export function isReadOnlySession(): boolean {
-  return sessionStorage.getItem(READONLY_KEY) === 'true';
-}
-
 function storeTokens(pair: TokenPair): void {
   accessToken = pair.access_token;
   sessionStorage.setItem(REFRESH_KEY, pair.refresh_token);
@@ -46,7 +41,6 @@ function storeTokens(pair: TokenPair): void {
 export function signOut(): void {
   accessToken = null;
   sessionStorage.removeItem(REFRESH_KEY);
-  sessionStorage.removeItem(READONLY_KEY);
 }
 
 async function readJson(res: Response): Promise<unknown> {
@@ -108,14 +102,12 @@ function toResult(json: unknown): SignInResult {
 export async function signIn(username: string, password: string, readOnly: boolean): Promise<SignInResult> {
   const body: Record<string, string | boolean> = { grant_type: 'password', username, password };
   if (readOnly) body.readOnly = true;
-  const result = toResult(await tokenRequest(body));
-  sessionStorage.setItem(READONLY_KEY, String(readOnly));
-  return result;
+  // The server remembers a read-only sign-in (through the mfa step too) and reports it in /users/me.
+  return toResult(await tokenRequest(body));
 }
 
-export async function verifyMfa(mfaToken: string, code: string, readOnly: boolean): Promise<void> {
+export async function verifyMfa(mfaToken: string, code: string): Promise<void> {
   toResult(await tokenRequest({ grant_type: 'mfa', mfa_token: mfaToken, mfa_code: code }));
-  sessionStorage.setItem(READONLY_KEY, String(readOnly));
 }
 
 /**

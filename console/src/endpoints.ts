@@ -1,11 +1,11 @@
 // Typed calls for the endpoints the console uses.
 import { del, get, patch, post } from './api';
-import type { AuditEntry, Identity, NewApiKey, Permission, TotpEnrolment, User } from './types';
+import type { AuditEntry, Identity, Me, NewApiKey, Permission, TotpEnrolment, User } from './types';
 
 const seg = encodeURIComponent;
 const logins = (userUid: string) => `/users/${seg(userUid)}/logins`;
 
-export const getMe = () => get<User>('/users/me');
+export const getMe = () => get<Me>('/users/me');
 export const listUsers = (limit: number, offset: number) => get<User[]>('/users', { limit, offset });
 export const getUser = (userUid: string) => get<User>(`/users/${seg(userUid)}`);
 export const listIdentities = (userUid: string) => get<Identity[]>(logins(userUid));

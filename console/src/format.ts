@@ -1,5 +1,7 @@
 import type { Identity, Role } from './types';
 
+// Display names only. What a role may do comes from the server (`permissions` in GET /users/me).
+
 export const ROLE_LABELS: Record<Role, string> = {
   portalAdministrator: 'Portal Administrator',
   portalOperator: 'Portal Operator',
@@ -10,34 +12,6 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 export const roleLabel = (role: string): string => ROLE_LABELS[role as Role] ?? role;
-
-// What each role may do, as the server decides it (src/users/roles.ts). The console only uses this to
-// hide or disable what the server would refuse anyway; the server remains the authority.
-const READ = ['users:read', 'identities:read', 'companies:read', 'audit:read'];
-const ROLE_PERMISSIONS: Record<Role, readonly string[]> = {
-  portalAdministrator: [...READ, 'users:write', 'identities:write', 'companies:write', 'introspect:use'],
-  portalOperator: [...READ, 'identities:write', 'companies:write', 'introspect:use'],
-  readonlyUser: READ,
-  companyOwner: [...READ, 'users:write', 'identities:write', 'introspect:use'],
-  companyAdministrator: [...READ, 'users:write', 'identities:write', 'introspect:use'],
-  companyUser: ['users:read', 'identities:read', 'identities:write', 'companies:read'],
-};
-
-const roleHas = (role: string, permission: string): boolean => ROLE_PERMISSIONS[role as Role]?.includes(permission) ?? false;
-
-/**
- * Roles that may list the users of their tenant and manage their identities (the server's
- * "manageable users": everyone for a Portal Administrator, the company for its Owner and
- * Administrators, only themselves for anyone else).
- */
-const MANAGERS: readonly string[] = ['portalAdministrator', 'companyOwner', 'companyAdministrator'];
-export const canManageOthers = (role: string): boolean => MANAGERS.includes(role);
-
-/** Whether the role may create, change, rotate and delete identities at all (not a Read-only User). */
-export const canChangeIdentities = (role: string): boolean => roleHas(role, 'identities:write');
-
-/** Whether the role may read the audit log (not a Company User). */
-export const canReadAudit = (role: string): boolean => roleHas(role, 'audit:read');
 
 export function formatDate(iso: string | null | undefined, empty = '—'): string {
   if (!iso) return empty;

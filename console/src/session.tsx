@@ -1,9 +1,16 @@
 import { createContext, useContext } from 'react';
-import type { User } from './types';
+import type { Me } from './types';
 
 export interface Session {
-  me: User;
+  me: Me;
+  /** A read-only session (or key): the server allows only GET requests. */
   readOnly: boolean;
+  /** Whether the credential holds a permission, as `GET /users/me` reports it. */
+  can: (permission: string) => boolean;
+  /** May list other users (the users list answers with someone besides oneself). */
+  seesOthers: boolean;
+  /** May change other users' identities: holds `users:write` (tenant managers, Portal Administrator). */
+  managesOthers: boolean;
   signOut: () => void;
 }
 

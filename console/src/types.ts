@@ -20,6 +20,14 @@ export interface User {
   creationDate: string;
 }
 
+/** `GET /users/me`: the user plus what the credential in use may do. */
+export interface Me extends User {
+  /** The credential's effective permissions (`resource:action`), sorted; only `*:read` for a read-only one. */
+  permissions: string[];
+  /** True for a read-only session or key: only GET requests are allowed. */
+  readOnly: boolean;
+}
+
 export type Scope = 'rest' | 'integration' | 'ui';
 export type IdentityStatus = 'enabled' | 'disabled' | 'disabledDueToUser' | 'disabledDueToCompany';
 

@@ -14,7 +14,7 @@ interface Props {
   /** Heading text, e.g. "My identities". */
   title: string;
   canWrite: boolean;
-  /** Offer TOTP enrolment (only for the signed-in user's own account). */
+  /** Offer TOTP enrolment (only for the signed-in user's own account; any role, not in a read-only session). */
   withTotp?: boolean;
 }
 
@@ -115,7 +115,7 @@ export function IdentitiesPanel({ userUid, title, canWrite, withTotp = false }: 
               ))}
             </div>
           )}
-          {withTotp && <TotpSection userUid={userUid} identities={all} canWrite={canWrite} onChanged={identities.reload} />}
+          {withTotp && <TotpSection userUid={userUid} identities={all} canRemove={canWrite} onChanged={identities.reload} />}
         </>
       )}
 

@@ -2,13 +2,15 @@ import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import { confirmTotp, deleteIdentity, enrolTotp } from '../endpoints';
 import { useAction } from '../hooks';
+import { useSession } from '../session';
 import type { Identity } from '../types';
 import { ErrorMessage } from './Status';
 
 interface Props {
   userUid: string;
   identities: Identity[];
-  canWrite: boolean;
+  /** Whether identities may be deleted (identities:write); enrolling and confirming need no permission. */
+  canRemove: boolean;
   onChanged: () => void;
 }
 
@@ -39,7 +41,8 @@ function QrImage({ text }: { text: string }) {
   return src ? <img className="qr" src={src} width={200} height={200} alt="QR code to scan with your authenticator app" /> : null;
 }
 
-export function TotpSection({ userUid, identities, canWrite, onChanged }: Props) {
+export function TotpSection({ userUid, identities, canRemove, onChanged }: Props) {
+  const { readOnly } = useSession();
   const { busy, error, run } = useAction();
   const [pending, setPending] = useState<Pending | null>(null);
   const [code, setCode] = useState('');
@@ -57,7 +60,9 @@ export function TotpSection({ userUid, identities, canWrite, onChanged }: Props)
 
   async function cancel() {
     if (!pending) return;
-    await run(() => deleteIdentity(userUid, pending.identity.id));
+    // Without identities:write the unconfirmed identity stays (disabled, unusable) until the next
+    // enrolment, which replaces it.
+    if (canRemove) await run(() => deleteIdentity(userUid, pending.identity.id));
     setPending(null);
     onChanged();
   }
@@ -76,13 +81,27 @@ export function TotpSection({ userUid, identities, canWrite, onChanged }: Props)
   return (
     <section className="card" aria-labelledby="totp-title">
       <h3 id="totp-title">Two-factor sign-in</h3>
-      {active && <p>An authenticator app is required when you sign in. Use “Remove” on it above to turn this off.</p>}
-      {unfinished && <p>Authenticator setup was not finished. Remove the unconfirmed authenticator above and start again.</p>}
-      {!active && !unfinished && !pending && (
+      {active && (
+        <p>
+          An authenticator app is required when you sign in.{' '}
+          {canRemove ? 'Use “Remove” on it above to turn this off.' : 'To turn this off, ask an administrator to remove it.'}
+        </p>
+      )}
+      {!active && !pending && (
         <>
-          <p>Add a time-based one-time code (TOTP) from an authenticator app to your sign-in.</p>
-          <button type="button" className="primary" disabled={!canWrite || busy} onClick={start}>
-            Set up authenticator app
+          <p>
+            {unfinished
+              ? 'Authenticator setup was not finished. Start again to get a new code to scan (the unconfirmed one is replaced).'
+              : 'Add a time-based one-time code (TOTP) from an authenticator app to your sign-in.'}
+          </p>
+          <button
+            type="button"
+            className="primary"
+            disabled={readOnly || busy}
+            title={readOnly ? 'You cannot set up an authenticator app in a read-only session.' : undefined}
+            onClick={start}
+          >
+            {unfinished ? 'Start setup again' : 'Set up authenticator app'}
           </button>
         </>
       )}
@@ -97,7 +116,10 @@ export function TotpSection({ userUid, identities, canWrite, onChanged }: Props)
           <QrImage text={pending.otpauthUrl} />
           {secret && (
             <p>
-              Or enter this key by hand: <code className="mono">{secret}</code>
+              Or enter this key by hand:{' '}
+              <code className="mono" aria-label="Secret key">
+                {secret}
+              </code>
             </p>
           )}
           <label htmlFor="totp-code">6-digit code</label>

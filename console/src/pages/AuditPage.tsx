@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Pager } from '../components/Pager';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { listAudit, type AuditFilter } from '../endpoints';
-import { canReadAudit, formatDate, roleLabel } from '../format';
+import { formatDate, roleLabel } from '../format';
 import { useLoad } from '../hooks';
 import { useSession } from '../session';
 
@@ -13,8 +13,8 @@ export function AuditPage({ initialUserUid = '' }: { initialUserUid?: string }) 
   const [filter, setFilter] = useState<AuditFilter>(initialUserUid ? { userUid: initialUserUid } : {});
   const [action, setAction] = useState('');
   const [userUid, setUserUid] = useState(initialUserUid);
-  const { me } = useSession();
-  const allowed = canReadAudit(me.role);
+  const { me, can } = useSession();
+  const allowed = can('audit:read');
   const audit = useLoad(() => (allowed ? listAudit(LIMIT, offset, filter) : Promise.resolve(undefined)), [offset, filter, allowed]);
 
   function apply(e: FormEvent) {

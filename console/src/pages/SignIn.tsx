@@ -29,7 +29,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
     e.preventDefault();
     if (!mfaToken) return;
     const ok = await run(async () => {
-      await verifyMfa(mfaToken, code, readOnly);
+      await verifyMfa(mfaToken, code);
       return true;
     });
     if (ok) onSignedIn();
@@ -38,7 +38,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
   return (
     <main className="signin">
       <h1>Latchkey console</h1>
-      {notice && !error && (
+      {notice && !error && mfaToken === null && (
         <p className="notice" role="status">
           {notice}
         </p>

@@ -2,16 +2,16 @@ import { useState } from 'react';
 import { Pager } from '../components/Pager';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { listUsers } from '../endpoints';
-import { canManageOthers, fullName, roleLabel } from '../format';
+import { fullName, roleLabel } from '../format';
 import { useLoad } from '../hooks';
 import { useSession } from '../session';
 
 const LIMIT = 25;
 
 export function UsersPage() {
-  const { me } = useSession();
+  const { me, readOnly, seesOthers, managesOthers } = useSession();
   const [offset, setOffset] = useState(0);
-  const allowed = canManageOthers(me.role);
+  const allowed = seesOthers || managesOthers;
   const users = useLoad(() => (allowed ? listUsers(LIMIT, offset) : Promise.resolve(undefined)), [offset, allowed]);
 
   if (!allowed) {
@@ -29,7 +29,15 @@ export function UsersPage() {
   return (
     <>
       <h1>Users</h1>
-      <p className="muted">Users of {me.companyName || 'your organization'}. Open a user to see and manage their identities.</p>
+      <p className="muted">
+        Users of {me.companyName || 'your organization'}.{' '}
+        {managesOthers && !readOnly ? 'Open a user to see and manage their identities.' : 'Open a user to see their identities.'}
+      </p>
+      {!managesOthers && !readOnly && (
+        <p className="notice" role="note">
+          Your role ({roleLabel(me.role)}) can look at other users and their identities but not change them.
+        </p>
+      )}
       {users.loading && <Loading what="Loading users" />}
       <ErrorMessage message={users.error} onRetry={users.reload} />
       {users.data && rows.length === 0 && <Empty>No users found.</Empty>}
