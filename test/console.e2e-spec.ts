@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
@@ -15,8 +17,13 @@ import { ADMIN, startApp, type TestApp } from './support/harness.js';
  * rotated and deleted).
  */
 
-const SHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
-// The README's screenshots come from the SQLite run only (both e2e projects run this file).
+// Every run takes the screenshots (from the SQLite project only; both e2e projects run this file).
+// They go to a temporary folder, or, with SCREENSHOTS=update, to the README's docs/screenshots/,
+// so ordinary runs do not rewrite committed pictures with new keys and dates.
+const SHOTS =
+  process.env.SCREENSHOTS === 'update'
+    ? fileURLToPath(new URL('../docs/screenshots/', import.meta.url))
+    : `${mkdtempSync(join(tmpdir(), 'latchkey-shots-'))}/`;
 const TAKE_SHOTS = testDialect() === 'sqlite';
 
 const AUDITOR = { username: 'auditor', password: 'auditor-password-1' };
@@ -92,6 +99,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    if (process.env.SCREENSHOTS !== 'update') rmSync(SHOTS, { recursive: true, force: true });
   });
 
   it('shows a wrong password as an error in words and stays on the sign-in form', async () => {
