@@ -5,6 +5,8 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { answerFrameworkError } from './common/exception.filter.js';
+import { answerClientError } from './common/http-hardening.js';
 import type { AppConfig } from './config/config.js';
 
 /** `console/dist` at the project root, from both `src/` and `dist/`. */
@@ -27,6 +29,8 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger ?? NEST_LEVELS[config.logLevel],

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ErrorItem, ErrorType, OAuthError } from './api-error.js';
 
 /** VSPC answers unexpected server failures with 520 rather than 500. */
@@ -38,6 +38,10 @@ function frameworkMessage(error: FrameworkError, status: number): string {
       return 'Unsupported content type.';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'Body cannot be empty when content-type is application/json.';
+    case 'FST_ERR_BAD_URL':
+      return 'The request URL is not validly encoded.';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path parameter is longer than the server accepts.';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return 'Request body is not valid JSON.';
@@ -79,6 +83,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     sendError(reply, toErrorReply(exception, this.logger));
   }
+}
+
+/** Router-level failures (undecodable URL, over-long path parameter) never reach Nest; same envelope. */
+export function answerFrameworkError(error: unknown, _request: FastifyRequest, reply: FastifyReply): void {
+  sendError(reply, toErrorReply(error, new Logger('Errors')));
 }
 
 export function sendError(reply: FastifyReply, { status, body, headers }: ErrorReply): void {
