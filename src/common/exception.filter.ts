@@ -75,13 +75,35 @@ export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {
   return envelope(SERVER_ERROR_STATUS, 'The server failed to process the request.');
 }
 
+/**
+ * The token endpoint speaks OAuth 2 (RFC 6749 §5.2) even for errors raised before its handler
+ * runs (unparseable body, body limit, validation): the envelope's message becomes the description.
+ */
+export function asOAuthError(answer: ErrorReply): ErrorReply {
+  const body = answer.body as { errors?: ErrorItem[] };
+  if (!body?.errors?.length) return answer;
+  const error = answer.status >= 500 ? 'server_error' : answer.status === 401 ? 'invalid_client' : 'invalid_request';
+  return {
+    status: answer.status,
+    body: { error, error_description: body.errors[0].message },
+    headers: { ...answer.headers, 'cache-control': 'no-store' },
+  };
+}
+
+const TOKEN_ENDPOINT = '/api/v3/token';
+
+function isTokenRequest(request: FastifyRequest | undefined): boolean {
+  return request?.method === 'POST' && request.url.split('?')[0] === TOKEN_ENDPOINT;
+}
+
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    sendError(reply, toErrorReply(exception, this.logger));
+    const answer = toErrorReply(exception, this.logger);
+    sendError(reply, isTokenRequest(host.switchToHttp().getRequest<FastifyRequest>()) ? asOAuthError(answer) : answer);
   }
 }
 
