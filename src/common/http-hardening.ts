@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorItem } from './api-error.js';
 
 /**
@@ -27,4 +28,32 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     );
   }
   socket.destroy(error);
+}
+
+/** JSON answers: nothing to run, nothing to frame. */
+const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * The console (a same-origin Vite build) and API documentation pages: own scripts and styles,
+ * data: images (the TOTP QR code), calls to this origin only. Inline styles are allowed for
+ * documentation UIs that set them; inline scripts are not.
+ */
+const PAGE_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/** Everything under the API prefix answers JSON, except documentation pages served there. */
+function servesPages(url: string): boolean {
+  const path = url.split('?')[0];
+  return !path.startsWith('/api/') || path.startsWith('/api/v3/docs');
+}
+
+/** Baseline security headers on every answer (onRequest, so error answers carry them too). */
+export function securityHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  void reply.headers({
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': servesPages(request.url) ? PAGE_POLICY : API_POLICY,
+  });
+  done();
 }
