@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../src/identities/api-key.js';
 import { API, createCompany, createKey, createUser, login, me } from './support/api.js';
 import { closeInspector, stateFingerprint } from './support/database-text.js';
-import { startApp, type TestApp } from './support/harness.js';
+import { ADMIN, startApp, type TestApp } from './support/harness.js';
 import { RawClient, type RawRequest, type RawResponse } from './support/raw-http.js';
+import { SecretLedger } from './support/secrets.js';
 
 /**
  * Property-based fuzzing of every route over real HTTP. For any input — wrong types, huge or odd
@@ -361,6 +362,7 @@ describe('fuzzing every route', () => {
   let t: TestApp;
   let raw: RawClient;
   let fixtures: Fixtures;
+  const ledger = new SecretLedger();
   const counts: Record<string, { cases: number; statuses: Record<string, number> }> = {};
 
   async function ensureFixtures(): Promise<void> {
@@ -380,6 +382,7 @@ describe('fuzzing every route', () => {
     if (probe.status !== 200 || key.status !== 200 || key.body.data.status !== 'enabled') {
       const created = await createKey(t, admin, fixtures.userUid, { description: 'fuzz tenant key', scopes: ['rest'] });
       fixtures.tenantKey = created.key;
+      ledger.add('apiKey', created.key);
       fixtures.keyId = created.id;
     }
   }
@@ -388,8 +391,11 @@ describe('fuzzing every route', () => {
     t = await startApp({ BODY_LIMIT_BYTES: String(BODY_LIMIT), LOG_LEVEL: 'warn' });
     raw = new RawClient(t.url);
     const session = await login(t);
+    ledger.add('password', ADMIN.password);
+    ledger.add('refreshToken', session.refreshToken);
     const adminUid = (await me(t, session.auth)).instanceUid;
     const adminKey = (await createKey(t, session.auth, adminUid, { description: 'fuzz admin key', scopes: ['rest'] })).key;
+    ledger.add('apiKey', adminKey);
     const providerUid = (await me(t, session.auth)).organizationUid;
     fixtures = { adminAuth: session.auth.Authorization, adminKey, tenantKey: '', userUid: '', companyUid: '', providerUid, keyId: 0 };
     await ensureFixtures();
@@ -425,6 +431,10 @@ describe('fuzzing every route', () => {
       );
     }, 60_000 + RUNS * 2_000);
   }
+
+  it('no key, password or refresh token used by the fuzzer reached the database, the logs or an answer', async () => {
+    expect(await ledger.leaks(t)).toEqual([]);
+  });
 
   it('an unknown route, an unknown method and the console root answer in the envelope', async () => {
     for (const request of [
