@@ -5,6 +5,8 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { answerFrameworkError } from './common/exception.filter.js';
+import { answerClientError, securityHeaders } from './common/http-hardening.js';
 import type { AppConfig } from './config/config.js';
 
 /** `console/dist` at the project root, from both `src/` and `dist/`. */
@@ -27,11 +29,25 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger ?? NEST_LEVELS[config.logLevel],
     bufferLogs: false,
   });
+  app.getHttpAdapter().getInstance().addHook('onRequest', securityHeaders);
+  if (config.corsOrigins.length) {
+    // Closed unless configured: only the listed origins, credentials in headers (never cookies).
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'X-API-KEY', 'Content-Type'],
+      exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
+      credentials: false,
+      maxAge: 600,
+    });
+  }
   app.setGlobalPrefix('api/v3', { exclude: ['health', 'health/ready'] });
   if (existsSync(join(CONSOLE_DIR, 'index.html'))) {
     // The web console: a static build, served by this app, using only the public /api/v3.

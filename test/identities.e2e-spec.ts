@@ -1,25 +1,7 @@
-import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { databaseText } from './support/database-text.js';
 import { startApp, type TestApp } from './support/harness.js';
-
-/** Every byte the database holds, to prove a key is never stored in clear. */
-async function databaseText(t: TestApp): Promise<string> {
-  if (t.db.dialect === 'sqlite') {
-    const file = t.db.url.slice('sqlite:'.length);
-    return ['', '-wal'].map((suffix) => { try { return readFileSync(file + suffix).toString('latin1'); } catch { return ''; } }).join('');
-  }
-  const client = new pg.Client({ connectionString: t.db.url });
-  await client.connect();
-  try {
-    const tables = await client.query<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public'");
-    const dumps = await Promise.all(tables.rows.map(({ tablename }) => client.query(`select * from "${tablename}"`)));
-    return JSON.stringify(dumps.map((d) => d.rows));
-  } finally {
-    await client.end();
-  }
-}
 
 describe('API-key identities (VSPC logins)', () => {
   let t: TestApp;
@@ -261,7 +243,7 @@ describe('API-key identities (VSPC logins)', () => {
 
   it('never stores or logs a key in clear', async () => {
     expect(issued.length).toBeGreaterThan(5);
-    const stored = await databaseText(t);
+    const stored = await databaseText(t.db);
     const logs = t.logs.lines.join('\n');
     expect(logs.length).toBeGreaterThan(0);
     for (const key of issued) {

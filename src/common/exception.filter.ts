@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ErrorItem, ErrorType, OAuthError } from './api-error.js';
 
 /** VSPC answers unexpected server failures with 520 rather than 500. */
@@ -38,6 +38,10 @@ function frameworkMessage(error: FrameworkError, status: number): string {
       return 'Unsupported content type.';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'Body cannot be empty when content-type is application/json.';
+    case 'FST_ERR_BAD_URL':
+      return 'The request URL is not validly encoded.';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path parameter is longer than the server accepts.';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return 'Request body is not valid JSON.';
@@ -71,14 +75,41 @@ export function toErrorReply(exception: unknown, logger: Logger): ErrorReply {
   return envelope(SERVER_ERROR_STATUS, 'The server failed to process the request.');
 }
 
+/**
+ * The token endpoint speaks OAuth 2 (RFC 6749 §5.2) even for errors raised before its handler
+ * runs (unparseable body, body limit, validation): the envelope's message becomes the description.
+ */
+export function asOAuthError(answer: ErrorReply): ErrorReply {
+  const body = answer.body as { errors?: ErrorItem[] };
+  if (!body?.errors?.length) return answer;
+  const error = answer.status >= 500 ? 'server_error' : answer.status === 401 ? 'invalid_client' : 'invalid_request';
+  return {
+    status: answer.status,
+    body: { error, error_description: body.errors[0].message },
+    headers: { ...answer.headers, 'cache-control': 'no-store' },
+  };
+}
+
+const TOKEN_ENDPOINT = '/api/v3/token';
+
+function isTokenRequest(request: FastifyRequest | undefined): boolean {
+  return request?.method === 'POST' && request.url.split('?')[0] === TOKEN_ENDPOINT;
+}
+
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    sendError(reply, toErrorReply(exception, this.logger));
+    const answer = toErrorReply(exception, this.logger);
+    sendError(reply, isTokenRequest(host.switchToHttp().getRequest<FastifyRequest>()) ? asOAuthError(answer) : answer);
   }
+}
+
+/** Router-level failures (undecodable URL, over-long path parameter) never reach Nest; same envelope. */
+export function answerFrameworkError(error: unknown, _request: FastifyRequest, reply: FastifyReply): void {
+  sendError(reply, toErrorReply(error, new Logger('Errors')));
 }
 
 export function sendError(reply: FastifyReply, { status, body, headers }: ErrorReply): void {

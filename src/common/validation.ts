@@ -9,6 +9,21 @@ function firstProblem(errors: ValidationError[], prefix = ''): { property: strin
   return { property, message: `${property} is invalid` };
 }
 
+/** Far deeper than any Latchkey document; deeper input would exhaust the stack of recursive transformers. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Depth of nested arrays and objects, counted without recursion so hostile input cannot overflow the stack. */
+export function exceedsDepth(value: unknown, max = MAX_INPUT_DEPTH): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length) {
+    const [item, depth] = pending.pop() as [unknown, number];
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * DTO validation at the edge: unknown properties refused, errors in the VSPC envelope,
  * naming `parameterName` for query input and `propertyName` for body input.
@@ -28,6 +43,9 @@ export class ApiValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if ((metadata.type === 'body' || metadata.type === 'query') && exceedsDepth(value)) {
+      throw ApiError.badRequest(`Request ${metadata.type} is nested deeper than ${MAX_INPUT_DEPTH} levels.`);
+    }
     if (metadata.type === 'body' && value === undefined) value = {};
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && (value === null || typeof value !== 'object' || Array.isArray(value))) {
       throw ApiError.badRequest('Request body must be a JSON object.');

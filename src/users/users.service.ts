@@ -12,7 +12,7 @@ import { CompaniesService } from '../companies/companies.service.js';
 import { Company } from '../companies/company.entity.js';
 import { PasswordCredentials } from '../identities/password-credentials.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
-import { isProviderRole, managesTenant, ROLES, type Role } from './roles.js';
+import { isProviderRole, managesTenant, ROLES, type Role, TENANT_ROLES } from './roles.js';
 import { toUserView, type UserView } from './user.mapper.js';
 import { USER_STATUSES, User } from './user.entity.js';
 
@@ -50,13 +50,19 @@ export class UsersService {
     return { $and: [scope, { $or: [{ instanceUid: principal.userUid }, { createdBy: principal.userUid }] }] };
   }
 
-  /** Users whose identities and settings the caller may change. */
+  /**
+   * Users whose identities and settings the caller may change. A tenant manager manages only the
+   * roles it could hand out: a companyAdministrator cannot reset an owner's password, disable the
+   * owner or mint keys for the owner, which would make it the owner.
+   */
   manageableUsers(principal: Principal): FilterQuery<User> {
     const self: FilterQuery<User> = { instanceUid: principal.userUid };
     let scope: FilterQuery<User>;
     if (principal.role === 'portalAdministrator') scope = {};
-    else if (managesTenant(principal.role)) scope = { $or: [self, { company: principal.companyUid }] };
-    else scope = self;
+    else if (managesTenant(principal.role)) {
+      const roles: Role[] = principal.role === 'companyAdministrator' ? ['companyAdministrator', 'companyUser'] : [...TENANT_ROLES];
+      scope = { $or: [self, { company: principal.companyUid, role: { $in: roles } }] };
+    } else scope = self;
     if (!principal.ownObjectsOnly) return scope;
     return { $and: [scope, { $or: [self, { createdBy: principal.userUid }] }] };
   }
@@ -77,11 +83,14 @@ export class UsersService {
     return user;
   }
 
-  /** A user the caller may manage, or 404 whether it exists or not. */
+  /** A user the caller may manage; 403 for one it may only see, 404 whether it exists or not otherwise. */
   async getManageable(principal: Principal, uid: string): Promise<User> {
     const user = await this.em.findOne(User, { $and: [{ instanceUid: uid }, this.manageableUsers(principal)] }, { populate: ['company'] });
-    if (!user) throw ApiError.notFound('User');
-    return user;
+    if (user) return user;
+    if (await this.em.count(User, { $and: [{ instanceUid: uid }, this.visibleUsers(principal)] })) {
+      throw ApiError.forbidden('You may not change this user.');
+    }
+    throw ApiError.notFound('User');
   }
 
   async create(principal: Principal, dto: CreateUserDto): Promise<User> {

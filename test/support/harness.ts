@@ -21,11 +21,21 @@ export class CapturingLogger extends ConsoleLogger {
   }
 }
 
+/** One answer as the server sent it, recorded so suites can scan every body for secrets. */
+export interface RecordedResponse {
+  method: string;
+  url: string;
+  status: number;
+  body: string;
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   url: string;
   db: TestDatabase;
   logs: CapturingLogger;
+  /** Every response body the app sent (text and JSON; streamed files are not recorded). */
+  responses: RecordedResponse[];
   http: ReturnType<typeof request>;
   close(): Promise<void>;
 }
@@ -42,6 +52,13 @@ export async function startApp(env: Record<string, string> = {}, db?: TestDataba
   });
   const logs = new CapturingLogger();
   const app = await createApp(config, { logger: logs });
+  const responses: RecordedResponse[] = [];
+  app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply, payload) => {
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
+      responses.push({ method: req.method, url: req.url, status: reply.statusCode, body: payload.toString() });
+    }
+    return payload;
+  });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -51,6 +68,7 @@ export async function startApp(env: Record<string, string> = {}, db?: TestDataba
     url,
     db: database,
     logs,
+    responses,
     http: request(url),
     close: async () => {
       await app.close();

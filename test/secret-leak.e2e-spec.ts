@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API, createCompany, createKey, createUser, login, me, type Session } from './support/api.js';
+import { closeInspector } from './support/database-text.js';
+import { ADMIN, startApp, type TestApp } from './support/harness.js';
+import { SecretLedger } from './support/secrets.js';
+
+/**
+ * Every credential flow, then a scan of the database (the raw SQLite file with its WAL, or every
+ * PostgreSQL row), the captured logs and every response body for each password, refresh token,
+ * access token and key handled in clear. Passwords are argon2id hashes, refresh tokens SHA-256,
+ * keys HMAC-SHA-256: none may appear. A key may appear only in `data.parameters` of the answer
+ * that created or rotated it, tokens only in the token answer that issued them.
+ */
+describe('no secret in the database, the logs or any other answer', () => {
+  let t: TestApp;
+  const ledger = new SecretLedger();
+  const password = () => `pw-${randomBytes(9).toString('base64url')}`;
+
+  const remember = (session: Session): Session => {
+    ledger.add('accessToken', session.accessToken);
+    ledger.add('refreshToken', session.refreshToken);
+    return session;
+  };
+
+  beforeAll(async () => {
+    t = await startApp();
+    ledger.add('password', ADMIN.password);
+  });
+  afterAll(async () => {
+    if (t) await closeInspector(t.db);
+    await t?.close();
+  });
+
+  it('runs every flow that handles a password, a token or a key', async () => {
+    const admin = remember(await login(t)).auth;
+    const companyUid = await createCompany(t, admin, 'Leaky Co');
+
+    // Users with passwords, their logins, refresh rotation and reuse, a password change.
+    const ownerPassword = password();
+    ledger.add('password', ownerPassword);
+    const ownerUid = await createUser(t, admin, { login: 'leak-owner', role: 'companyOwner', organizationUid: companyUid, password: ownerPassword });
+    const owner = remember(await login(t, 'leak-owner', ownerPassword));
+    const refreshed = await t.http.post(`${API}/token`).type('form').send({ grant_type: 'refresh_token', refresh_token: owner.refreshToken }).expect(200);
+    ledger.add('accessToken', refreshed.body.access_token);
+    ledger.add('refreshToken', refreshed.body.refresh_token);
+    await t.http.post(`${API}/token`).send({ grant_type: 'refresh_token', refresh_token: owner.refreshToken }).expect(400);
+    await t.http.post(`${API}/token`).type('form').send({ grant_type: 'password', username: 'leak-owner', password: ADMIN.password }).expect(400);
+    await t.http.post(`${API}/token`).type('form').send({ grant_type: 'password', username: 'nobody', password: ownerPassword }).expect(400);
+    const changed = password();
+    ledger.add('password', changed);
+    await t.http.patch(`${API}/users/${ownerUid}`).set(admin).send([{ op: 'replace', path: '/password', value: changed }]).expect(200);
+    const relogged = remember(await login(t, 'leak-owner', changed));
+    await t.http.post(`${API}/token`).type('form').send({ grant_type: 'password', username: 'leak-owner', password: ownerPassword }).expect(400);
+    const userPassword = password();
+    ledger.add('password', userPassword);
+    const userUid = await createUser(t, relogged.auth, { login: 'leak-user', role: 'companyUser', password: userPassword });
+    await t.http.patch(`${API}/users/${userUid}`).set(relogged.auth).send([{ op: 'replace', path: '/password', value: 'short' }]).expect(400);
+    const serviceUid = await createUser(t, admin, { login: 'leak-service', role: 'companyUser', organizationUid: companyUid, isService: true, password: undefined });
+
+    // Keys: VSPC query form, JSON body with every extension, for a service user; all four transports.
+    const adminUid = (await me(t, admin)).instanceUid;
+    const vspc = await t.http
+      .post(`${API}/users/${adminUid}/logins/apikey`)
+      .query('description=VSPC style&scopes=["integration","rest"]&isReadAccessOnly=true')
+      .set(admin)
+      .expect(200);
+    ledger.add('apiKey', vspc.body.data.parameters);
+    const full = await createKey(t, relogged.auth, userUid, {
+      description: 'policy key',
+      scopes: ['rest'],
+      permissions: ['users:read', 'identities:read'],
+      expirationDate: new Date(Date.now() + 86_400_000).toISOString(),
+      allowedIps: ['127.0.0.1/32', '::1'],
+      pathPrefixes: ['/api/v3/users'],
+    });
+    ledger.add('apiKey', full.key);
+    const service = await createKey(t, admin, serviceUid, { description: 'service key', scopes: ['rest'] });
+    ledger.add('apiKey', service.key);
+    for (const key of [full.key, service.key]) {
+      await t.http.get(`${API}/users/me`).set('Authorization', `Bearer ${key}`).expect(200);
+      await t.http.get(`${API}/users/me`).set('Authorization', key).expect(200);
+      await t.http.get(`${API}/users/me`).set('X-API-KEY', key).expect(200);
+      await t.http.get(`${API}/users/me`).auth('anyone', key).expect(200);
+    }
+    // Refusals carrying a real key: wrong path, read-only write, a typo, a garbled Basic header.
+    await t.http.get(`${API}/audit`).set('X-API-KEY', full.key).expect(403);
+    await t.http.post(`${API}/organizations/companies`).set('X-API-KEY', vspc.body.data.parameters).send({ name: 'ro' }).expect(403);
+    await t.http.get(`${API}/users/me`).set('X-API-KEY', `${full.key.slice(0, -1)}x`).expect(401);
+    await t.http.get(`${API}/users/me`).set('Authorization', `Basic ${full.key}`).expect(401);
+
+    // Rotation with and without grace; the retired key refused; patch, revoke and delete by value.
+    const rotated = await t.http.post(`${API}/users/${serviceUid}/logins/${service.id}/rotate`).set(admin).send({ gracePeriodSeconds: 60 }).expect(200);
+    ledger.add('apiKey', rotated.body.data.parameters);
+    const again = await t.http.post(`${API}/users/${serviceUid}/logins/${service.id}/rotate`).set(admin).send({}).expect(200);
+    ledger.add('apiKey', again.body.data.parameters);
+    await t.http.get(`${API}/users/me`).set('X-API-KEY', rotated.body.data.parameters).expect(401);
+    await t.http.patch(`${API}/users/${userUid}/logins/${full.id}`).set(relogged.auth).send([{ op: 'replace', path: '/description', value: 'renamed' }]).expect(200);
+    await t.http.patch(`${API}/users/${userUid}/logins/${full.id}`).set(relogged.auth).send([{ op: 'replace', path: '/parameters', value: full.key }]).expect(400);
+    const doomed = await createKey(t, admin, userUid, { description: 'to revoke', scopes: ['rest'] });
+    ledger.add('apiKey', doomed.key);
+    await t.http.post(`${API}/apikeys/revoke`).send({ keys: [doomed.key, 'lk_not-a-key', full.key.toUpperCase()] }).expect(200);
+    const deletable = await createKey(t, admin, userUid, { description: 'to delete', scopes: ['rest'] });
+    ledger.add('apiKey', deletable.key);
+    await t.http.delete(`${API}/apikeys`).set(admin).send({ key: deletable.key }).expect(200);
+    await t.http.delete(`${API}/apikeys`).set(admin).send({ key: deletable.key }).expect(404);
+    await t.http.delete(`${API}/apikeys`).set(admin).send({ key: doomed.key }).expect(404);
+
+    // Every read that could echo a secret: lists, single identities, audit, the catalogue.
+    for (const path of ['/users', '/users/logins', `/users/${userUid}/logins`, `/users/${userUid}/logins/${full.id}`, `/users/${serviceUid}/logins/${service.id}`, '/audit?limit=500', '/permissions', '/users/me']) {
+      await t.http.get(`${API}${path}`).set(admin).expect(200);
+    }
+
+    // Ending sessions: the refresh tokens stop working, and still never show up.
+    await t.http.delete(`${API}/users/${ownerUid}/tokens`).set(admin).expect(200);
+    await t.http.post(`${API}/token`).type('form').send({ grant_type: 'refresh_token', refresh_token: relogged.refreshToken }).expect(400);
+  });
+
+  it('finds none of them anywhere but where they were issued', async () => {
+    expect(ledger.count('apiKey')).toBe(7);
+    expect(ledger.count('password')).toBeGreaterThanOrEqual(4);
+    expect(ledger.count('refreshToken')).toBeGreaterThanOrEqual(4);
+    expect(t.responses.length).toBeGreaterThan(40);
+    expect(await ledger.leaks(t)).toEqual([]);
+  });
+
+  it('would notice a leak (the scan is not blind)', async () => {
+    const control = new SecretLedger();
+    const marker = `Control-${randomBytes(6).toString('hex')}`;
+    control.add('password', marker);
+    const admin = (await login(t)).auth;
+    await createCompany(t, admin, marker);
+    t.logs.log(`control line ${marker}`, 'Control');
+    const found = await control.leaks(t);
+    expect(found).toContain('password in the database');
+    expect(found).toContain('password in the logs');
+    expect(found.some((where) => where.startsWith('password in POST /api/v3/organizations/companies'))).toBe(true);
+  });
+});
