@@ -59,8 +59,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/organizations/companies/:companyUid', body: 'none' },
   { method: 'PATCH', path: '/organizations/companies/:companyUid', body: 'patch', fields: COMPANY_FIELDS },
   { method: 'DELETE', path: '/organizations/companies/:companyUid', body: 'none' },
-  { method: 'GET', path: '/users/logins', body: 'none', query: PAGE },
-  { method: 'GET', path: '/users/:userUid/logins', body: 'none', query: PAGE },
+  { method: 'GET', path: '/users/logins', body: 'none', query: [...PAGE, 'filter', 'sort', 'select'] },
+  { method: 'GET', path: '/users/:userUid/logins', body: 'none', query: [...PAGE, 'filter', 'sort', 'select'] },
   { method: 'POST', path: '/users/:userUid/logins/apikey', body: 'object', fields: IDENTITY_FIELDS, query: IDENTITY_FIELDS },
   { method: 'GET', path: '/users/:userUid/logins/:id', body: 'none' },
   { method: 'PATCH', path: '/users/:userUid/logins/:id', body: 'patch', fields: IDENTITY_FIELDS },
@@ -70,6 +70,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/apikeys', body: 'object', fields: ['key'] },
   { method: 'GET', path: '/audit', body: 'none', query: [...PAGE, 'action', 'outcome', 'userUid', 'identityId', 'from', 'to'] },
   { method: 'GET', path: '/permissions', body: 'none' },
+  { method: 'POST', path: '/users/:userUid/logins/totp', body: 'none' },
+  { method: 'POST', path: '/users/:userUid/logins/totp/:id/confirm', body: 'object', fields: ['code'] },
+  { method: 'POST', path: '/integration/introspect', body: 'object', fields: ['token'] },
 ];
 
 /** Objects the fuzzer aims at, so valid ids reach the deep code paths; re-created when a case deletes them. */
