@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
+import { serveOpenApi } from './observability/openapi.js';
 
 /** `console/dist` at the project root, from both `src/` and `dist/`. */
 const CONSOLE_DIR = fileURLToPath(new URL('../console/dist', import.meta.url));
@@ -37,6 +38,7 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     // The web console: a static build, served by this app, using only the public /api/v3.
     app.useStaticAssets({ root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false });
   }
+  serveOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }
