@@ -10,6 +10,7 @@ import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { HealthModule } from './observability/health.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule {
         UsersModule,
         IdentitiesModule,
         AuthModule,
+        HealthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
