@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { HealthModule } from './observability/health.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         UsersModule,
         IdentitiesModule,
         AuthModule,
+        HealthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -1,28 +1,30 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { answerFrameworkError } from './common/exception.filter.js';
 import { answerClientError, securityHeaders } from './common/http-hardening.js';
 import type { AppConfig } from './config/config.js';
+import { createLoggers, JsonLogger, logRequests, requestIdOf } from './observability/logging.js';
+import { serveOpenApi } from './observability/openapi.js';
 
 /** `console/dist` at the project root, from both `src/` and `dist/`. */
 const CONSOLE_DIR = fileURLToPath(new URL('../console/dist', import.meta.url));
 
-const NEST_LEVELS: Record<string, LogLevel[]> = {
-  silent: [],
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-};
+export interface AppOptions {
+  /** Replaces the JSON logger for the application's own messages (request lines still go to pino). */
+  logger?: LoggerService;
+  /** Where the JSON lines go; stdout, written asynchronously, by default. The suites capture them. */
+  logDestination?: DestinationStream;
+}
 
 /** Build the application from a validated configuration (used by main and by the e2e suites). */
-export async function createApp(config: AppConfig, options: { logger?: LoggerService } = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const loggers = createLoggers(config, options.logDestination);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -31,9 +33,11 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
+    genReqId: requestIdOf,
   });
+  logRequests(adapter.getInstance(), loggers.requests);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: options.logger ?? NEST_LEVELS[config.logLevel],
+    logger: options.logger ?? new JsonLogger(loggers.app),
     bufferLogs: false,
   });
   app.getHttpAdapter().getInstance().addHook('onRequest', securityHeaders);
@@ -53,6 +57,7 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     // The web console: a static build, served by this app, using only the public /api/v3.
     app.useStaticAssets({ root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false });
   }
+  serveOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -130,7 +130,7 @@ describe('no secret in the database, the logs or any other answer', () => {
     control.add('password', marker);
     const admin = (await login(t)).auth;
     await createCompany(t, admin, marker);
-    t.logs.log(`control line ${marker}`, 'Control');
+    t.logs.write(JSON.stringify({ msg: `control line ${marker}` }));
     const found = await control.leaks(t);
     expect(found).toContain('password in the database');
     expect(found).toContain('password in the logs');

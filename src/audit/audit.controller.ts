@@ -5,6 +5,8 @@ import type { Principal } from '../auth/principal.js';
 import { page } from '../common/envelope.js';
 import { AuditService } from './audit.service.js';
 import { AuditQuery } from './dto/audit-query.dto.js';
+import { ApiData } from '../common/openapi.js';
+import { AuditEntryViewDto } from './dto/audit-entry-view.dto.js';
 
 @Controller('audit')
 export class AuditController {
@@ -12,6 +14,7 @@ export class AuditController {
 
   /** Newest first; tenants see their own company's entries only. */
   @Get()
+  @ApiData(AuditEntryViewDto, { page: true })
   @Access({ permission: 'audit:read', ownable: false })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: AuditQuery) {
     return page(await this.audit.list(principal, query));

@@ -2,11 +2,14 @@ import { Controller, Get } from '@nestjs/common';
 import { one } from '../common/envelope.js';
 import { Access } from './access.decorator.js';
 import { PERMISSIONS } from './permissions.js';
+import { ApiData } from '../common/openapi.js';
+import { PermissionViewDto } from './dto/permission-view.dto.js';
 
 @Controller('permissions')
 export class PermissionsController {
   /** The permission catalogue, for building key policies. */
   @Get()
+  @ApiData(PermissionViewDto, { list: true })
   @Access()
   list() {
     return one(Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })));

@@ -10,6 +10,8 @@ import { CurrentPrincipal } from './current-principal.decorator.js';
 import type { TokenRequest, TokenResponse } from './dto/token-request.dto.js';
 import type { Principal } from './principal.js';
 import { TokenService } from './token.service.js';
+import { ApiData } from '../common/openapi.js';
+import { ApiTokenEndpoint } from './dto/token.openapi.js';
 
 function field(body: TokenRequest, name: keyof TokenRequest): string {
   const value = body[name];
@@ -30,6 +32,7 @@ export class TokenController {
 
   /** OAuth2-style token endpoint (form-urlencoded or JSON); answers a bare object, not the envelope. */
   @Post('token')
+  @ApiTokenEndpoint()
   @Public()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -82,6 +85,7 @@ export class TokenController {
 
   /** End every session of a user: access tokens issued so far and all refresh tokens. */
   @Delete('users/:userUid/tokens')
+  @ApiData(Boolean)
   @Access()
   async revoke(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string) {
     const user = await this.users.endSessions(principal, uid);

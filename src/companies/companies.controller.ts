@@ -7,12 +7,15 @@ import { PageQuery } from '../common/pagination.dto.js';
 import { toCompanyView } from './company.mapper.js';
 import { CompaniesService } from './companies.service.js';
 import { CreateCompanyDto } from './dto/create-company.dto.js';
+import { ApiData, ApiJsonPatch } from '../common/openapi.js';
+import { CompanyViewDto } from './dto/company-view.dto.js';
 
 @Controller('organizations/companies')
 export class CompaniesController {
   constructor(private readonly companies: CompaniesService) {}
 
   @Get()
+  @ApiData(CompanyViewDto, { page: true })
   @Access({ permission: 'companies:read', ownable: false })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
     return page(await this.companies.list(principal, query));
@@ -20,24 +23,29 @@ export class CompaniesController {
 
   @Post()
   @HttpCode(200)
+  @ApiData(CompanyViewDto)
   @Access({ permission: 'companies:write', ownable: false })
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateCompanyDto) {
     return one(toCompanyView(await this.companies.create(principal, dto)));
   }
 
   @Get(':companyUid')
+  @ApiData(CompanyViewDto)
   @Access({ permission: 'companies:read', ownable: false })
   async get(@CurrentPrincipal() principal: Principal, @Param('companyUid', ParseUUIDPipe) uid: string) {
     return one(toCompanyView(await this.companies.get(principal, uid)));
   }
 
   @Patch(':companyUid')
+  @ApiData(CompanyViewDto)
+  @ApiJsonPatch()
   @Access({ permission: 'companies:write', ownable: false })
   async patch(@CurrentPrincipal() principal: Principal, @Param('companyUid', ParseUUIDPipe) uid: string, @Body() patch: unknown) {
     return one(toCompanyView(await this.companies.patch(principal, uid, patch)));
   }
 
   @Delete(':companyUid')
+  @ApiData(Boolean)
   @Access({ permission: 'companies:write', ownable: false })
   async delete(@CurrentPrincipal() principal: Principal, @Param('companyUid', ParseUUIDPipe) uid: string) {
     await this.companies.delete(principal, uid);

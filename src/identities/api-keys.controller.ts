@@ -5,6 +5,8 @@ import type { Principal } from '../auth/principal.js';
 import { one } from '../common/envelope.js';
 import { KeyValueDto, RevokeKeysDto } from './dto/api-key-value.dto.js';
 import { IdentitiesService } from './identities.service.js';
+import { ApiData, ApiErrors } from '../common/openapi.js';
+import { SERVER_ERROR_STATUS } from '../common/exception.filter.js';
 
 /** Operations on keys by their value rather than their identity id. */
 @Controller('apikeys')
@@ -13,6 +15,8 @@ export class ApiKeysController {
 
   /** Anyone who finds a leaked key may revoke it; the answer never says whether it existed. */
   @Post('revoke')
+  @ApiData(Boolean)
+  @ApiErrors(400, 429, SERVER_ERROR_STATUS)
   @Public()
   @HttpCode(200)
   async revoke(@Body() dto: RevokeKeysDto, @Ip() ip: string) {
@@ -22,6 +26,7 @@ export class ApiKeysController {
 
   /** Delete a key you may manage, naming it by value (CloudTower). */
   @Delete()
+  @ApiData(Boolean)
   @Access({ permission: 'identities:write' })
   async deleteByValue(@CurrentPrincipal() principal: Principal, @Body() dto: KeyValueDto) {
     await this.identities.deleteByValue(principal, dto.key);

@@ -4,10 +4,12 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { one, page } from '../common/envelope.js';
 import { CollectionQuery } from '../common/collection-query.js';
-import { parseApiKeyPolicy } from './dto/api-key-policy.dto.js';
+import { ApiKeyPolicyInput, parseApiKeyPolicy } from './dto/api-key-policy.dto.js';
 import { RotateDto } from './dto/rotate.dto.js';
 import { IdentitiesService } from './identities.service.js';
 import { toIdentityView } from './identity.mapper.js';
+import { ApiData, ApiJsonPatch } from '../common/openapi.js';
+import { IdentityViewDto } from './dto/identity-view.dto.js';
 
 const Uid = () => Param('userUid', ParseUUIDPipe);
 const Id = () => Param('id', ParseIntPipe);
@@ -17,12 +19,14 @@ export class IdentitiesController {
   constructor(private readonly identities: IdentitiesService) {}
 
   @Get('logins')
+  @ApiData(IdentityViewDto, { page: true })
   @Access({ permission: 'identities:read' })
   async listAll(@CurrentPrincipal() principal: Principal, @Query() query: CollectionQuery) {
     return page(await this.identities.list(principal, query));
   }
 
   @Get(':userUid/logins')
+  @ApiData(IdentityViewDto, { page: true })
   @Access({ permission: 'identities:read' })
   async list(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Query() query: CollectionQuery) {
     return page(await this.identities.list(principal, query, userUid));
@@ -31,6 +35,8 @@ export class IdentitiesController {
   /** VSPC sends the policy in the query; Latchkey also takes it (and its extensions) as JSON. */
   @Post(':userUid/logins/apikey')
   @HttpCode(200)
+  @ApiData(IdentityViewDto, { description: 'The new key identity; the key is in `parameters`, shown only this once.' })
+  @ApiKeyPolicyInput()
   @Access({ permission: 'identities:write' })
   async createApiKey(
     @CurrentPrincipal() principal: Principal,
@@ -43,18 +49,22 @@ export class IdentitiesController {
   }
 
   @Get(':userUid/logins/:id')
+  @ApiData(IdentityViewDto)
   @Access({ permission: 'identities:read' })
   async get(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number) {
     return one(toIdentityView(await this.identities.get(principal, userUid, id)));
   }
 
   @Patch(':userUid/logins/:id')
+  @ApiData(IdentityViewDto)
+  @ApiJsonPatch()
   @Access({ permission: 'identities:write' })
   async patch(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @Body() patch: unknown) {
     return one(toIdentityView(await this.identities.patch(principal, userUid, id, patch)));
   }
 
   @Delete(':userUid/logins/:id')
+  @ApiData(Boolean)
   @Access({ permission: 'identities:write' })
   async delete(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number) {
     await this.identities.delete(principal, userUid, id);
@@ -63,6 +73,7 @@ export class IdentitiesController {
 
   @Post(':userUid/logins/:id/rotate')
   @HttpCode(200)
+  @ApiData(IdentityViewDto, { description: 'The new key is in `parameters`, shown only this once.' })
   @Access({ permission: 'identities:write' })
   async rotate(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @Body() dto: RotateDto) {
     const { identity, key } = await this.identities.rotate(principal, userUid, id, dto.gracePeriodSeconds ?? 0);

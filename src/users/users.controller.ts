@@ -7,12 +7,15 @@ import { PageQuery } from '../common/pagination.dto.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { toUserView } from './user.mapper.js';
 import { UsersService } from './users.service.js';
+import { ApiData, ApiJsonPatch } from '../common/openapi.js';
+import { UserViewDto } from './dto/user-view.dto.js';
 
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiData(UserViewDto, { page: true })
   @Access({ permission: 'users:read' })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
     return page(await this.users.list(principal, query));
@@ -20,6 +23,7 @@ export class UsersController {
 
   @Post()
   @HttpCode(200)
+  @ApiData(UserViewDto)
   @Access({ permission: 'users:write' })
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto) {
     return one(toUserView(await this.users.create(principal, dto)));
@@ -27,6 +31,7 @@ export class UsersController {
 
   /** Any authenticated caller may read itself, whatever its permissions. */
   @Get('me')
+  @ApiData(UserViewDto)
   @Access()
   async me(@CurrentPrincipal() principal: Principal) {
     const user = toUserView(await this.users.get({ ...principal, ownObjectsOnly: false }, principal.userUid));
@@ -35,18 +40,22 @@ export class UsersController {
   }
 
   @Get(':userUid')
+  @ApiData(UserViewDto)
   @Access({ permission: 'users:read' })
   async get(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string) {
     return one(toUserView(await this.users.get(principal, uid)));
   }
 
   @Patch(':userUid')
+  @ApiData(UserViewDto)
+  @ApiJsonPatch()
   @Access({ permission: 'users:write' })
   async patch(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string, @Body() patch: unknown) {
     return one(toUserView(await this.users.patch(principal, uid, patch)));
   }
 
   @Delete(':userUid')
+  @ApiData(Boolean)
   @Access({ permission: 'users:write' })
   async delete(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string) {
     await this.users.delete(principal, uid);

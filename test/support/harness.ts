@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
@@ -8,16 +7,20 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
-/** Collects every log line the app writes, so suites can assert no secret reaches the logs. */
-export class CapturingLogger extends ConsoleLogger {
+/**
+ * The app's log destination in the suites: collects every JSON line it writes (its own messages
+ * and the request logs), so suites can assert no secret reaches the logs.
+ */
+export class CapturingLogger {
   readonly lines: string[] = [];
 
-  protected override printMessages(messages: unknown[], context = '', logLevel: Parameters<ConsoleLogger['printMessages']>[2] = 'log'): void {
-    for (const message of messages) this.lines.push(`${logLevel} [${context}] ${typeof message === 'string' ? message : JSON.stringify(message)}`);
+  write(line: string): void {
+    this.lines.push(line.endsWith('\n') ? line.slice(0, -1) : line);
   }
 
-  override printStackTrace(stack: string): void {
-    this.lines.push(stack);
+  /** The lines as parsed JSON records. */
+  records(): Record<string, unknown>[] {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 }
 
@@ -51,7 +54,7 @@ export async function startApp(env: Record<string, string> = {}, db?: TestDataba
     ...env,
   });
   const logs = new CapturingLogger();
-  const app = await createApp(config, { logger: logs });
+  const app = await createApp(config, { logDestination: logs });
   const responses: RecordedResponse[] = [];
   app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply, payload) => {
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) {

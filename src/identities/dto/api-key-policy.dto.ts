@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,6 +20,7 @@ import {
 } from 'class-validator';
 import { ALL_PERMISSIONS, SURFACES } from '../../auth/permissions.js';
 import { ApiError } from '../../common/api-error.js';
+import { ApiBody, ApiProperty, ApiPropertyOptional, ApiQuery } from '@nestjs/swagger';
 
 /** `scopes=["integration","rest"]` (VSPC guide), repeated `scopes=rest&scopes=ui`, or a JSON array. */
 function listFromQuery({ value }: { value: unknown }): unknown {
@@ -52,11 +54,13 @@ function intFromQuery({ value }: { value: unknown }): unknown {
 
 /** Fields of an API key's policy, accepted in the query (VSPC) or a JSON body (extensions too). */
 export class ApiKeyPolicyDto {
+  @ApiProperty({ minLength: 1, maxLength: 128, pattern: '^[^<>=]*$' })
   @IsString({ message: 'description is required (1-128 characters)' })
   @Length(1, 128)
   @Matches(/^[^<>=]*$/, { message: 'description must not contain <, > or =' })
   description: string;
 
+  @ApiProperty({ type: [String], enum: SURFACES, description: 'Surfaces the key may call.' })
   @Transform(listFromQuery)
   @IsArray({ message: 'scopes is required: a list of rest, integration, ui' })
   @ArrayMinSize(1, { message: 'scopes must name at least one surface' })
@@ -64,11 +68,13 @@ export class ApiKeyPolicyDto {
   @IsIn(SURFACES, { each: true, message: `each scope must be one of ${SURFACES.join(', ')}` })
   scopes: string[];
 
+  @ApiPropertyOptional({ default: false, description: 'Only GET, HEAD and OPTIONS.' })
   @IsOptional()
   @Transform(booleanFromQuery)
   @IsBoolean({ message: 'isReadAccessOnly must be true or false' })
   isReadAccessOnly?: boolean;
 
+  @ApiPropertyOptional({ type: [String], enum: ALL_PERMISSIONS, description: 'Narrows the user\'s role; the user\'s permissions by default.' })
   @IsOptional()
   @Transform(listFromQuery)
   @IsArray()
@@ -76,10 +82,12 @@ export class ApiKeyPolicyDto {
   @IsIn(ALL_PERMISSIONS, { each: true, message: 'each permission must be one listed by GET /api/v3/permissions' })
   permissions?: string[];
 
+  @ApiPropertyOptional({ format: 'date-time', description: 'Never expires by default.' })
   @IsOptional()
   @IsDateString({ strict: true }, { message: 'expirationDate must be an ISO 8601 date-time' })
   expirationDate?: string;
 
+  @ApiPropertyOptional({ type: [String], maxItems: 50, description: 'Addresses or CIDR ranges.' })
   @IsOptional()
   @Transform(listFromQuery)
   @IsArray()
@@ -88,6 +96,7 @@ export class ApiKeyPolicyDto {
   @MaxLength(64, { each: true })
   allowedIps?: string[];
 
+  @ApiPropertyOptional({ type: [String], maxItems: 50, description: 'Request-path prefixes; `=/path` for one exact path.' })
   @IsOptional()
   @Transform(listFromQuery)
   @IsArray()
@@ -96,11 +105,13 @@ export class ApiKeyPolicyDto {
   @Matches(/^=?\/[^?#\s]{0,255}$/, { each: true, message: 'each path prefix must start with / (or =/ for one exact path)' })
   pathPrefixes?: string[];
 
+  @ApiPropertyOptional({ description: 'Only objects the key\'s user owns; the server default otherwise.' })
   @IsOptional()
   @Transform(booleanFromQuery)
   @IsBoolean({ message: 'ownObjectsOnly must be true or false' })
   ownObjectsOnly?: boolean;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000 })
   @IsOptional()
   @Transform(intFromQuery)
   @IsInt()
@@ -131,4 +142,19 @@ export function parseApiKeyPolicy(query: Record<string, unknown>, body: unknown)
     throw ApiError.badRequest(message, inQuery ? { parameterName: error.property } : { propertyName: error.property });
   }
   return dto;
+}
+
+/** Documents where the policy may come from: VSPC's query parameters, or a JSON body with every field. */
+export function ApiKeyPolicyInput(): MethodDecorator {
+  return applyDecorators(
+    ApiQuery({ name: 'description', required: false, description: 'VSPC style; or in the body.' }),
+    ApiQuery({
+      name: 'scopes',
+      required: false,
+      type: [String],
+      description: 'Repeated (`scopes=rest&scopes=ui`) or a JSON-array literal (`scopes=["integration","rest"]`); or in the body.',
+    }),
+    ApiQuery({ name: 'isReadAccessOnly', required: false, type: Boolean }),
+    ApiBody({ type: ApiKeyPolicyDto, required: false, description: 'The policy as JSON; wins over the query.' }),
+  );
 }

@@ -1,6 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 
 export class RevokeKeysDto {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 1000, description: 'Key values; unknown or malformed ones are ignored.' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
@@ -10,6 +12,7 @@ export class RevokeKeysDto {
 }
 
 export class KeyValueDto {
+  @ApiProperty({ maxLength: 256, description: 'The key value.' })
   @IsString()
   @MaxLength(256)
   key: string;

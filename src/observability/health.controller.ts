@@ -1,0 +1,40 @@
+import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, ServiceUnavailableException, UseFilters } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, MikroOrmHealthIndicator } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/access.decorator.js';
+
+/** Probes answer in Terminus's own shape (`{ status, info, error, details }`), not the API envelope. */
+@Catch(ServiceUnavailableException)
+class ProbeFailureFilter implements ExceptionFilter {
+  catch(exception: ServiceUnavailableException, host: ArgumentsHost): void {
+    void host.switchToHttp().getResponse<FastifyReply>().status(503).header('cache-control', 'no-store').send(exception.getResponse());
+  }
+}
+
+/** Liveness and readiness probes, outside /api/v3 and without credentials. */
+@Controller('health')
+@Public()
+@UseFilters(ProbeFailureFilter)
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: MikroOrmHealthIndicator,
+  ) {}
+
+  /** The process answers; nothing else is checked, so a slow database never restarts the service. */
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness probe' })
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Ready to serve: the database answers a query within a second. */
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness probe: the database is reachable' })
+  ready() {
+    return this.health.check([() => this.database.pingCheck('database', { timeout: 1000 })]);
+  }
+}
