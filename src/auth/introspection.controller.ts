@@ -1,5 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
+import { IntrospectionDto, IntrospectionRequestDto } from './dto/introspection.dto.js';
 import { looksLikeApiKey } from '../identities/api-key.js';
 import { ApiKeyVerifier } from '../identities/api-key-verifier.js';
 import { isProviderRole } from '../users/roles.js';
@@ -42,6 +44,9 @@ export class IntrospectionController {
 
   @Post('introspect')
   @HttpCode(200)
+  @ApiExtraModels(IntrospectionDto)
+  @ApiBody({ type: IntrospectionRequestDto, description: 'Form-urlencoded or JSON.' })
+  @ApiOkResponse({ description: 'RFC 7662 answer, not the envelope.', schema: { $ref: getSchemaPath(IntrospectionDto) } })
   @Header('Cache-Control', 'no-store')
   @Access({ surface: 'integration', permission: 'introspect:use', ownable: false })
   async introspect(@CurrentPrincipal() caller: Principal, @Body() body: unknown): Promise<Introspection> {

@@ -1,17 +1,13 @@
 import { Body, Controller, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
-import { IsString, Matches } from 'class-validator';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { one } from '../common/envelope.js';
+import { ApiData } from '../common/openapi.js';
+import { IdentityViewDto } from './dto/identity-view.dto.js';
+import { TotpCodeDto, TotpEnrolmentDto } from './dto/totp.dto.js';
 import { toIdentityView } from './identity.mapper.js';
 import { TotpService } from './totp.service.js';
-
-export class TotpCodeDto {
-  @IsString()
-  @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
-  code: string;
-}
 
 /** Second factor: enrol (shows the seed once as an otpauth URL), then confirm with a first code. */
 @Controller('users')
@@ -20,6 +16,7 @@ export class TotpController {
 
   @Post(':userUid/logins/totp')
   @HttpCode(200)
+  @ApiData(TotpEnrolmentDto)
   // Self-service for every role, even read-only users: the service allows only one's own user.
   @Access()
   async enrol(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) userUid: string) {
@@ -29,6 +26,7 @@ export class TotpController {
 
   @Post(':userUid/logins/totp/:id/confirm')
   @HttpCode(200)
+  @ApiData(IdentityViewDto)
   @Access()
   async confirm(
     @CurrentPrincipal() principal: Principal,

@@ -8,7 +8,7 @@ import { CreateUserDto } from './dto/create-user.dto.js';
 import { toUserView } from './user.mapper.js';
 import { UsersService } from './users.service.js';
 import { ApiData, ApiJsonPatch } from '../common/openapi.js';
-import { UserViewDto } from './dto/user-view.dto.js';
+import { MeViewDto, UserViewDto } from './dto/user-view.dto.js';
 
 @Controller('users')
 export class UsersController {
@@ -31,7 +31,7 @@ export class UsersController {
 
   /** Any authenticated caller may read itself, whatever its permissions. */
   @Get('me')
-  @ApiData(UserViewDto)
+  @ApiData(MeViewDto)
   @Access()
   async me(@CurrentPrincipal() principal: Principal) {
     const user = toUserView(await this.users.get({ ...principal, ownObjectsOnly: false }, principal.userUid));

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiTooManyRequestsResponse, ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/openapi.js';
 import { SERVER_ERROR_STATUS } from '../../common/exception.filter.js';
 import type { TokenResponse } from './token-request.dto.js';
@@ -70,6 +70,7 @@ export function ApiTokenEndpoint(): MethodDecorator {
       schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] },
     }),
     ApiBadRequestResponse({ description: 'RFC 6749 error.', type: OAuthErrorDto }),
+    ApiTooManyRequestsResponse({ description: 'Too many failed logins or wrong codes: `slow_down`, with `Retry-After`.', type: OAuthErrorDto }),
     ApiErrors(SERVER_ERROR_STATUS),
   );
 }

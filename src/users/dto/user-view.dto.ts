@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ALL_PERMISSIONS } from '../../auth/permissions.js';
 import { ROLES, type Role } from '../roles.js';
 import { USER_STATUSES, type UserStatus } from '../user.entity.js';
 import type { UserView } from '../user.mapper.js';
@@ -38,4 +39,13 @@ export class UserViewDto implements UserView {
 
   @ApiProperty({ format: 'date-time' })
   creationDate: string;
+}
+
+@ApiSchema({ name: 'Me', description: 'The caller: its user, and what this credential may do.' })
+export class MeViewDto extends UserViewDto {
+  @ApiProperty({ type: [String], enum: ALL_PERMISSIONS, description: "The credential's effective permissions." })
+  permissions: string[];
+
+  @ApiProperty({ description: 'True for a read-only session or key (GET, HEAD and OPTIONS only).' })
+  readOnly: boolean;
 }
