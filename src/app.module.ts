@@ -9,6 +9,7 @@ import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { PingModule } from './ping/ping.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -24,6 +25,7 @@ export class AppModule {
         UsersModule,
         IdentitiesModule,
         AuthModule,
+        PingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
