@@ -5,6 +5,7 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { registerBenchMetrics } from './bench-metrics.js';
 import type { AppConfig } from './config/config.js';
 
 /** `console/dist` at the project root, from both `src/` and `dist/`. */
@@ -37,6 +38,7 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     // The web console: a static build, served by this app, using only the public /api/v3.
     app.useStaticAssets({ root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false });
   }
+  if (config.benchMetrics) registerBenchMetrics(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -16,6 +16,8 @@ export interface AppConfig {
   redisUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   corsOrigins: string[];
+  /** `LATCHKEY_BENCH_METRICS=1`: count SQL queries and serve them on loopback for `npm run bench`. */
+  benchMetrics: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -89,5 +91,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl,
     logLevel,
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
+    benchMetrics: boolean(env, 'LATCHKEY_BENCH_METRICS', false),
   };
 }

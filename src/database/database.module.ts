@@ -6,6 +6,7 @@ import { migrate } from './migrate.js';
 import { dialectOf, ormOptions } from './orm.config.js';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import { countQuery } from './query-counter.js';
 import { SecretsService } from './secrets.service.js';
 
 @Global()
@@ -15,7 +16,13 @@ export class DatabaseModule implements OnModuleInit {
     const driver = dialectOf(config.databaseUrl) === 'postgresql' ? PostgreSqlDriver : SqliteDriver;
     return {
       module: DatabaseModule,
-      imports: [MikroOrmModule.forRoot({ ...ormOptions(config.databaseUrl), driver } as MikroOrmModuleSyncOptions)],
+      imports: [
+        MikroOrmModule.forRoot({
+          ...ormOptions(config.databaseUrl),
+          driver,
+          ...(config.benchMetrics ? { onQuery: countQuery } : {}),
+        } as MikroOrmModuleSyncOptions),
+      ],
     };
   }
 
