@@ -137,7 +137,7 @@ export class ApiKeyVerifier {
     this.lookups++;
     this.hmacKey ??= createSecretKey(this.secrets.get('api-key-hmac'));
     const hash = hashApiKey(key, this.hmacKey);
-    const secret = await this.em.fork().findOne(ApiKeySecret, { hash }, { populate: ['identity', 'identity.user', 'identity.user.company'] });
+    const secret = await this.em.fork({ disableContextResolution: true }).findOne(ApiKeySecret, { hash }, { populate: ['identity', 'identity.user', 'identity.user.company'] });
     if (!secret) return null;
     return { principal: keyPrincipal(secret.identity), secretExpiresAt: secret.expiresAt ?? null };
   }
