@@ -2,6 +2,7 @@ import { createSecretKey, hash as digestOf, type KeyObject } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import type { Surface } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { CredentialEvents } from '../common/credential-events.js';
 import { SecretsService } from '../database/secrets.service.js';
@@ -15,7 +16,7 @@ interface Resolved {
   secretExpiresAt: Date | null;
 }
 
-/** Cache bounds: 50,000 principals is roughly 40 MB of heap; see docs/performance.md. */
+/** Cache bounds: a cached principal takes about 1.5 kB of heap, so 50,000 about 75 MB (docs/performance.md). */
 export const VERIFIER_LIMITS = { positive: 50_000, negative: 100_000, negativeTtlMs: 30_000 };
 
 /**
@@ -36,7 +37,10 @@ export class ApiKeyVerifier {
     },
   });
   private readonly negative = new LRUCache<string, true>({ max: VERIFIER_LIMITS.negative, ttl: VERIFIER_LIMITS.negativeTtlMs });
-  private readonly byIdentity = new Map<number, Set<string>>();
+  /** Identity id → digests of its cached keys (one, or two during a rotation's grace period). */
+  private readonly byIdentity = new Map<number, string | string[]>();
+  /** Equal scope sets shared between principals: most keys carry one of a handful. */
+  private readonly scopeSets = new Map<string, ReadonlySet<Surface>>();
   private readonly inFlight = new Map<string, Promise<Resolved | null>>();
   /** Database lookups issued, for the benchmark's query counter. */
   lookups = 0;
@@ -77,6 +81,7 @@ export class ApiKeyVerifier {
     this.negative.clear();
     this.byIdentity.clear();
     this.inFlight.clear();
+    this.scopeSets.clear();
   }
 
   /** Cached principals and negative entries, for tests and the docs. */
@@ -111,7 +116,7 @@ export class ApiKeyVerifier {
   private evictIdentity(id: number): void {
     const digests = this.byIdentity.get(id);
     this.byIdentity.delete(id);
-    for (const digest of digests ?? []) this.positive.delete(digest);
+    for (const digest of typeof digests === 'string' ? [digests] : (digests ?? [])) this.positive.delete(digest);
     // Negative entries cannot name a stored key, but a change is rare: drop them to be safe.
     this.negative.clear();
     // A lookup in flight may carry the old state; the generation bump keeps it out of the cache.
@@ -121,16 +126,28 @@ export class ApiKeyVerifier {
   private remember(digest: string, resolved: Resolved): void {
     this.positive.set(digest, resolved);
     const id = resolved.principal.identityId as number;
-    let digests = this.byIdentity.get(id);
-    if (!digests) this.byIdentity.set(id, (digests = new Set()));
-    digests.add(digest);
+    const digests = this.byIdentity.get(id);
+    if (digests === undefined) this.byIdentity.set(id, digest);
+    else if (typeof digests === 'string') {
+      if (digests !== digest) this.byIdentity.set(id, [digests, digest]);
+    } else if (!digests.includes(digest)) digests.push(digest);
   }
 
   private forget(id: number, digest: string): void {
     const digests = this.byIdentity.get(id);
-    if (!digests) return;
-    digests.delete(digest);
-    if (!digests.size) this.byIdentity.delete(id);
+    if (digests === digest) this.byIdentity.delete(id);
+    else if (Array.isArray(digests)) {
+      const rest = digests.filter((d) => d !== digest);
+      if (rest.length === 0) this.byIdentity.delete(id);
+      else this.byIdentity.set(id, rest.length === 1 ? rest[0] : rest);
+    }
+  }
+
+  private sharedScopes(scopes: ReadonlySet<Surface>): ReadonlySet<Surface> {
+    const name = [...scopes].sort().join(' ');
+    let shared = this.scopeSets.get(name);
+    if (!shared) this.scopeSets.set(name, (shared = scopes));
+    return shared;
   }
 
   private async load(key: string): Promise<Resolved | null> {
@@ -139,6 +156,7 @@ export class ApiKeyVerifier {
     const hash = hashApiKey(key, this.hmacKey);
     const secret = await this.em.fork({ disableContextResolution: true }).findOne(ApiKeySecret, { hash }, { populate: ['identity', 'identity.user', 'identity.user.company'] });
     if (!secret) return null;
-    return { principal: keyPrincipal(secret.identity), secretExpiresAt: secret.expiresAt ?? null };
+    const principal = keyPrincipal(secret.identity);
+    return { principal: { ...principal, scopes: this.sharedScopes(principal.scopes) }, secretExpiresAt: secret.expiresAt ?? null };
   }
 }
