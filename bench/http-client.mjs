@@ -26,7 +26,7 @@ export function createClient(base, sockets = 1) {
 
   /** Runs `count` requests with `parallel` in flight; `make(i)` gives [path, headers]. */
   async function many(count, parallel, make) {
-    const results = new Array(count);
+    const results = Array.from({ length: count });
     let next = 0;
     async function worker() {
       while (next < count) {

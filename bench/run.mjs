@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { generateApiKey } from '../dist/identities/api-key.js';
+import { VERIFIER_LIMITS } from '../dist/identities/api-key-verifier.js';
 import { createClient, percentile } from './http-client.mjs';
 import { seedKeys } from './seed-keys.mjs';
 
@@ -20,8 +21,8 @@ const MANY_KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const FEW_KEYS = 1_000;
 const LATENCY_SAMPLES = 1_000;
 const PROBES = 10_000;
-/** The verifier's positive-cache bound (VERIFIER_LIMITS.positive): filled once to weigh the worst case. */
-const CACHE_FILL = Number(process.env.BENCH_CACHE_FILL ?? 50_000);
+/** The verifier's positive-cache bound: filled once to weigh the worst case. */
+const CACHE_FILL = Number(process.env.BENCH_CACHE_FILL ?? VERIFIER_LIMITS.positive);
 const ADMIN = { username: 'bench-admin', password: 'bench-password-1' };
 const API = '/api/v3';
 

@@ -16,8 +16,12 @@ interface Resolved {
   secretExpiresAt: Date | null;
 }
 
-/** Cache bounds: a cached principal takes about 1.5 kB of heap, so 50,000 about 75 MB (docs/performance.md). */
-export const VERIFIER_LIMITS = { positive: 50_000, negative: 100_000, negativeTtlMs: 30_000 };
+/**
+ * Cache bounds. A cached principal takes about 1.5 kB of live heap, and the heap the server keeps
+ * grows by about three times what it retains: 20,000 keeps the RSS of a server with a full cache
+ * under 300 MB (docs/performance.md).
+ */
+export const VERIFIER_LIMITS = { positive: 20_000, negative: 100_000, negativeTtlMs: 30_000 };
 
 /**
  * Turns an API key into its principal at memory speed: format and checksum first (no I/O), then a
