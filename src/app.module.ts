@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { HealthModule } from './observability/health.module.js';
+import { PingModule } from './ping/ping.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         IdentitiesModule,
         AuthModule,
         HealthModule,
+        PingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { answerFrameworkError } from './common/exception.filter.js';
 import { answerClientError, securityHeaders } from './common/http-hardening.js';
+import { registerBenchMetrics } from './bench-metrics.js';
 import type { AppConfig } from './config/config.js';
 import { createLoggers, JsonLogger, logRequests, requestIdOf } from './observability/logging.js';
 import { serveOpenApi } from './observability/openapi.js';
@@ -58,6 +59,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     app.useStaticAssets({ root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false });
   }
   serveOpenApi(app);
+  if (config.benchMetrics) registerBenchMetrics(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CredentialEvents } from './credential-events.js';
+import { CredentialRelay } from './credential-relay.js';
 
 @Global()
-@Module({ providers: [CredentialEvents], exports: [CredentialEvents] })
+@Module({ providers: [CredentialEvents, CredentialRelay], exports: [CredentialEvents, CredentialRelay] })
 export class CommonModule {}

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
 export type CredentialChange = { kind: 'identities'; ids: number[] } | { kind: 'all' };
-type Listener = (change: CredentialChange) => void;
+/** `local`: made by this instance; `remote`: relayed from another instance (or a lost relay). */
+export type ChangeSource = 'local' | 'remote';
+type Listener = (change: CredentialChange, source: ChangeSource) => void;
 
 /**
  * In-process signal that credentials changed, so caches of resolved principals evict before the
- * change's response is sent. Cross-instance delivery subscribes here too.
+ * change's response is sent. The services emit after their flush; CredentialRelay carries local
+ * changes to the other instances on the same PostgreSQL database and brings theirs back here.
  */
 @Injectable()
 export class CredentialEvents {
@@ -25,7 +28,7 @@ export class CredentialEvents {
     this.emit({ kind: 'all' });
   }
 
-  emit(change: CredentialChange): void {
-    for (const listener of this.listeners) listener(change);
+  emit(change: CredentialChange, source: ChangeSource = 'local'): void {
+    for (const listener of this.listeners) listener(change, source);
   }
 }

@@ -20,6 +20,8 @@ export interface AppConfig {
   loginFailuresPer15Minutes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   corsOrigins: string[];
+  /** `LATCHKEY_BENCH_METRICS=1`: count SQL queries and serve them on loopback for `npm run bench`. */
+  benchMetrics: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -95,5 +97,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginFailuresPer15Minutes: integer(env, 'LOGIN_FAILURES_PER_15_MINUTES', 10, 1, 1_000_000),
     logLevel,
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
+    benchMetrics: boolean(env, 'LATCHKEY_BENCH_METRICS', false),
   };
 }
