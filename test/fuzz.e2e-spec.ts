@@ -73,6 +73,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/users/:userUid/logins/totp', body: 'none' },
   { method: 'POST', path: '/users/:userUid/logins/totp/:id/confirm', body: 'object', fields: ['code'] },
   { method: 'POST', path: '/integration/introspect', body: 'object', fields: ['token'] },
+  { method: 'GET', path: '/ping', body: 'none', public: true },
+  { method: 'GET', path: '/ping/authenticated', body: 'none' },
 ];
 
 /** Objects the fuzzer aims at, so valid ids reach the deep code paths; re-created when a case deletes them. */

@@ -1,8 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
 import { Access, Public } from '../auth/access.decorator.js';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { one } from '../common/envelope.js';
+import { ApiData } from '../common/openapi.js';
 
 const PONG = { pong: true } as const;
+
+@ApiSchema({ name: 'Pong' })
+class PongDto {
+  @ApiProperty({ example: true })
+  pong: boolean;
+}
 
 /**
  * Liveness of the API and of a credential: `GET /ping` answers anyone, `GET /ping/authenticated`
@@ -13,12 +21,14 @@ const PONG = { pong: true } as const;
 export class PingController {
   @Get()
   @Public()
+  @ApiData(PongDto)
   ping() {
     return one(PONG);
   }
 
   @Get('authenticated')
   @Access()
+  @ApiData(PongDto)
   authenticated() {
     return one(PONG);
   }
