@@ -233,6 +233,16 @@ describe('key policy beyond VSPC', () => {
       expect(JSON.stringify(entries)).not.toContain(key);
     });
 
+    it('folds a burst of the same refusal into one entry with a count', async () => {
+      for (let i = 0; i < 6; i++) await t.http.get(`${API}/users/me`).set('X-API-KEY', 'lk_burst');
+      const entries = await eventually(
+        async () => (await t.http.get(`${API}/audit?action=auth.failed&limit=500`).set(admin)).body.data as { details: { count?: number } }[],
+        (rows) => rows.some((r) => (r.details.count ?? 0) >= 6),
+      );
+      expect(entries.some((r) => (r.details.count ?? 0) >= 6)).toBe(true);
+      expect(entries.length).toBeLessThan(20);
+    });
+
     it('filters, pages and scopes entries to the tenant', async () => {
       const filtered = await t.http.get(`${API}/audit?action=company.created&limit=1`).set(admin);
       expect(filtered.body.data).toHaveLength(1);

@@ -51,6 +51,7 @@ const BATCH_INTERVAL_MS = 1000;
 export class AuditService implements OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private buffer: AuditRecord[] = [];
+  private readonly failures = new Map<string, AuditRecord>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly em: EntityManager) {}
@@ -68,18 +69,33 @@ export class AuditService implements OnApplicationShutdown {
     );
   }
 
-  /** Queue an entry to be written shortly, without touching the database now. */
+  /**
+   * Queue an entry to be written shortly, without touching the database now. Failures are
+   * folded: repeats of the same refusal from the same address within a batch become one entry
+   * with a `count`, so a flood of bad credentials cannot flood the audit table.
+   */
   defer(record: AuditRecord): void {
-    this.buffer.push(record);
-    if (this.buffer.length >= 500) void this.drain();
+    if (record.outcome === 'failure') {
+      const key = [record.action, record.fromAddress, record.actor?.identityId ?? '', record.details?.reason ?? record.details?.error ?? ''].join('|');
+      const folded = this.failures.get(key);
+      if (folded) {
+        folded.details = { ...folded.details, count: Number(folded.details?.count ?? 1) + 1 };
+        return;
+      }
+      this.failures.set(key, { ...record, details: { ...record.details, count: 1 } });
+    } else {
+      this.buffer.push(record);
+    }
+    if (this.buffer.length + this.failures.size >= 500) void this.drain();
     else this.timer ??= setTimeout(() => void this.drain(), BATCH_INTERVAL_MS).unref();
   }
 
   async drain(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.buffer;
+    const batch = [...this.buffer, ...this.failures.values()];
     this.buffer = [];
+    this.failures.clear();
     if (!batch.length) return;
     try {
       const em = this.em.fork();

@@ -52,7 +52,7 @@ export interface Loggers {
  * written asynchronously to stdout (flushed on exit) unless a destination is given.
  */
 export function createLoggers(config: AppConfig, destination?: DestinationStream): Loggers {
-  const stream = destination ?? pino.destination({ dest: 1, sync: false });
+  const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
   return {
     app: pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } }, stream),
     requests: pino({ level: config.logLevel }, stream),
