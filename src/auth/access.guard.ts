@@ -72,7 +72,7 @@ export class AccessGuard implements CanActivate {
     const rule = this.ruleFor(context);
     if (!rule) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const blocked = await this.rateLimits.authBlocked(request.ip);
+    const blocked = this.rateLimits.authBlocked(request.ip);
     if (blocked !== undefined) throw tooManyRequests('Too many failed authentications from this address.', blocked);
     const resolved = await this.authenticate(request);
     if (!resolved) {
