@@ -4,6 +4,7 @@ import { useAction, useLoad } from '../hooks';
 import { lines, SCOPE_LABELS } from '../format';
 import type { Identity, NewApiKey, Scope } from '../types';
 import { ErrorMessage, Loading } from './Status';
+import { FormActions } from './FormActions';
 
 /** VSPC: description is 1–128 characters without < > =. */
 export const DESCRIPTION_PATTERN = '[^<>=]+';
@@ -124,14 +125,7 @@ export function CreateKeyForm({ userUid, onCreated, onCancel }: Props) {
       <textarea id="key-ips" rows={2} value={ips} onChange={(e) => setIps(e.target.value)} placeholder={'203.0.113.7\n10.0.0.0/8'} />
 
       <ErrorMessage message={error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create key'}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} submit="Create key" busyLabel="Creating…" onCancel={onCancel} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import type { Identity } from '../types';
 import { Modal } from './Modal';
 import { ErrorMessage } from './Status';
 import { DESCRIPTION_PATTERN } from './CreateKeyForm';
+import { FormActions } from './FormActions';
 
 interface DialogProps {
   identity: Identity;
@@ -79,14 +80,7 @@ export function RotateDialog({ identity, onClose, onDone }: DialogProps) {
           0 revokes the old key immediately. 3600 = one hour, 86400 = one day.
         </p>
         <ErrorMessage message={error} />
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Rotating…' : 'Rotate key'}
-          </button>
-          <button type="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-        </div>
+        <FormActions busy={busy} submit="Rotate key" busyLabel="Rotating…" onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -115,14 +109,7 @@ export function RenameDialog({ identity, onClose, onDone }: DialogProps) {
           onChange={(e) => setDescription(e.target.value)}
         />
         <ErrorMessage message={error} />
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save description'}
-          </button>
-          <button type="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-        </div>
+        <FormActions busy={busy} submit="Save description" busyLabel="Saving…" onCancel={onClose} />
       </form>
     </Modal>
   );

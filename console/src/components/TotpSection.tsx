@@ -5,6 +5,7 @@ import { useAction } from '../hooks';
 import { useSession } from '../session';
 import type { Identity } from '../types';
 import { ErrorMessage } from './Status';
+import { FormActions } from './FormActions';
 
 interface Props {
   userUid: string;
@@ -134,14 +135,7 @@ export function TotpSection({ userUid, identities, canRemove, onChanged }: Props
             value={code}
             onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
           />
-          <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
-              Confirm code
-            </button>
-            <button type="button" disabled={busy} onClick={cancel}>
-              Cancel setup
-            </button>
-          </div>
+          <FormActions busy={busy} submit="Confirm code" cancel="Cancel setup" onCancel={cancel} />
         </form>
       )}
       <ErrorMessage message={error} />
