@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, createCompany, createKey, createUser, login, me, type Session } from './support/api.js';
-import { closeInspector } from './support/database-text.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
 import { SecretLedger } from './support/secrets.js';
 
@@ -28,7 +27,6 @@ describe('no secret in the database, the logs or any other answer', () => {
     ledger.add('password', ADMIN.password);
   });
   afterAll(async () => {
-    if (t) await closeInspector(t.db);
     await t?.close();
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, createCompany, createKey, createUser, login, me } from './support/api.js';
-import { closeInspector, stateFingerprint } from './support/database-text.js';
+import { stateFingerprint } from './support/database-text.js';
 import { startApp, type TestApp } from './support/harness.js';
 import { SecretLedger } from './support/secrets.js';
 
@@ -154,7 +154,6 @@ describe('tenant isolation and mass assignment', () => {
 
   afterAll(async () => {
     console.info(`tenant isolation: ${attempts} refused or filtered requests`);
-    if (t) await closeInspector(t.db);
     await t?.close();
   });
 

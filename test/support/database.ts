@@ -47,8 +47,18 @@ export async function createTestDatabase(dialect: Dialect = testDialect()): Prom
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      try {
+        // A closed app's pool may still be hanging up; forcing the drop would kill those
+        // connections under their feet (an uncaught 57P01 in the test run). Wait, bounded.
+        for (let i = 0; i < 50; i++) {
+          const open = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (open.rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }

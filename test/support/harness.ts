@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { closeInspector } from './database-text.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -75,6 +76,8 @@ export async function startApp(env: Record<string, string> = {}, db?: TestDataba
     http: request(url),
     close: async () => {
       await app.close();
+      // The suites' own inspection connection (database-text.ts) goes before the database does.
+      await closeInspector(database);
       if (!db) await database.drop();
     },
   };
