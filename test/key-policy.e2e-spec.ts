@@ -68,6 +68,13 @@ describe('key policy beyond VSPC', () => {
     it('refuses unknown permissions with 400', async () => {
       const res = await t.http.post(`${API}/users/${ownerUid}/logins/apikey`).set(owner).send({ description: 'x', scopes: ['rest'], permissions: ['vm:launch'] });
       expectEnvelopeError(res, 400);
+      // A patch is held to the same rules as creation.
+      const { id } = await createKey(t, owner, ownerUid);
+      const patched = await t.http.patch(`${API}/users/${ownerUid}/logins/${id}`).set(owner).send([{ op: 'replace', path: '/permissions', value: ['vm:launch'] }]);
+      expectEnvelopeError(patched, 400);
+      expect(patched.body.errors[0].propertyName).toBe('permissions');
+      expectEnvelopeError(await t.http.patch(`${API}/users/${ownerUid}/logins/${id}`).set(owner).send([{ op: 'replace', path: '/scopes', value: [] }]), 400);
+      expectEnvelopeError(await t.http.patch(`${API}/users/${ownerUid}/logins/${id}`).set(owner).send([{ op: 'replace', path: '/pathPrefixes', value: ['no-slash'] }]), 400);
     });
   });
 

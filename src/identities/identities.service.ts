@@ -11,10 +11,10 @@ import { SecretsService } from '../database/secrets.service.js';
 import { UsersService } from '../users/users.service.js';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key.js';
 import { ApiKeySecret } from './api-key-secret.entity.js';
-import { ApiKeyPolicyDto } from './dto/api-key-policy.dto.js';
+import { ApiKeyPolicyDto, parseApiKeyPolicy } from './dto/api-key-policy.dto.js';
 import { IDENTITY_STATUSES, Identity } from './identity.entity.js';
 import { IDENTITY_PROPERTIES, IDENTITY_QUERY_FIELDS, identityTarget, toIdentityView, type IdentityView } from './identity.mapper.js';
-import { checkMintable, type KeyPolicy } from './key-policy.js';
+import { checkMintable, type KeyPolicy, policyOf } from './key-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CredentialEvents } from '../common/credential-events.js';
 
@@ -67,16 +67,13 @@ export class IdentitiesService {
   async createApiKey(principal: Principal, userUid: string, dto: ApiKeyPolicyDto): Promise<{ identity: Identity; key: string }> {
     const owner = await this.users.getManageable(principal, userUid);
     const now = new Date();
-    const policy = checkMintable(principal, owner.role, {
-      scopes: [...dto.scopes].sort(),
-      isReadAccessOnly: dto.isReadAccessOnly ?? false,
-      permissions: dto.permissions ?? null,
-      expirationDate: dto.expirationDate ? new Date(dto.expirationDate) : null,
-      allowedIps: dto.allowedIps ?? [],
-      pathPrefixes: dto.pathPrefixes ?? [],
-      ownObjectsOnly: dto.ownObjectsOnly ?? this.config.keysOwnObjectsDefault,
-      rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
-    }, now, this.config.keysMaxLifetimeDays);
+    const policy = checkMintable(
+      principal,
+      owner.role,
+      policyOf(dto, { ownObjectsOnly: this.config.keysOwnObjectsDefault, permissions: dto.permissions ?? null }),
+      now,
+      this.config.keysMaxLifetimeDays,
+    );
     const key = generateApiKey();
     return this.em.transactional(async (em) => {
       const identity = em.create(Identity, {
@@ -190,54 +187,28 @@ export class IdentitiesService {
     return identity;
   }
 
+  /**
+   * The key policy after a patch, validated by the same rules as creation; a changed policy must
+   * also be one the caller could mint. Unchanged permissions keep "as the user" (null) as it was.
+   */
   private patchedPolicy(principal: Principal, identity: Identity, before: IdentityView, next: IdentityView): KeyPolicy {
-    const list = (value: unknown, name: string): string[] => {
-      if (!Array.isArray(value) || value.length > 50 || value.some((item) => typeof item !== 'string')) {
-        throw ApiError.badRequest(`${name} must be a list of strings.`, { propertyName: name });
-      }
-      return value as string[];
-    };
-    const flag = (value: unknown, name: string): boolean => {
-      if (typeof value !== 'boolean') throw ApiError.badRequest(`${name} must be true or false.`, { propertyName: name });
-      return value;
-    };
-    const scopes = list(next.scopes, 'scopes');
-    if (!scopes.length || scopes.some((s) => !['rest', 'integration', 'ui'].includes(s))) {
-      throw ApiError.badRequest('scopes must be a non-empty list of rest, integration, ui.', { propertyName: 'scopes' });
-    }
-    const rateLimit = (value: unknown): number | null => {
-      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 1_000_000) {
-        throw ApiError.badRequest('rateLimitPerMinute must be an integer from 0 (no limit) to 1000000.', { propertyName: 'rateLimitPerMinute' });
-      }
-      return value === 0 ? null : (value as number);
-    };
+    const dto = parseApiKeyPolicy({}, {
+      description: next.description,
+      scopes: next.scopes,
+      isReadAccessOnly: next.isReadAccessOnly,
+      permissions: next.permissions,
+      expirationDate: next.expirationDate === '' ? undefined : next.expirationDate,
+      allowedIps: next.allowedIps,
+      pathPrefixes: next.pathPrefixes,
+      ownObjectsOnly: next.ownObjectsOnly,
+      rateLimitPerMinute: next.rateLimitPerMinute === 0 ? undefined : next.rateLimitPerMinute,
+    });
     const permissionsChanged = JSON.stringify(next.permissions) !== JSON.stringify(before.permissions);
-    let expirationDate: Date | null = identity.expirationDate ?? null;
-    if (next.expirationDate !== before.expirationDate) {
-      if (next.expirationDate === '' || next.expirationDate === null) expirationDate = null;
-      else if (typeof next.expirationDate !== 'string' || Number.isNaN(Date.parse(next.expirationDate))) {
-        throw ApiError.badRequest('expirationDate must be an ISO 8601 date-time.', { propertyName: 'expirationDate' });
-      } else expirationDate = new Date(next.expirationDate);
-    }
-    const pathPrefixes = list(next.pathPrefixes, 'pathPrefixes');
-    if (pathPrefixes.some((p) => !/^=?\/[^?#\s]{0,255}$/.test(p))) {
-      throw ApiError.badRequest('each path prefix must start with / (or =/ for one exact path)', { propertyName: 'pathPrefixes' });
-    }
-    const policy: KeyPolicy = {
-      scopes: [...new Set(scopes)].sort(),
-      isReadAccessOnly: flag(next.isReadAccessOnly, 'isReadAccessOnly'),
-      permissions: permissionsChanged ? list(next.permissions, 'permissions') : (identity.permissions ?? null),
-      expirationDate,
-      allowedIps: list(next.allowedIps, 'allowedIps'),
-      pathPrefixes,
-      ownObjectsOnly: flag(next.ownObjectsOnly, 'ownObjectsOnly'),
-      rateLimitPerMinute: rateLimit(next.rateLimitPerMinute),
-    };
-    const unchanged = JSON.stringify({ ...before, description: '', status: '' }) === JSON.stringify({ ...next, description: '', status: '' });
-    if (unchanged) return policy;
-    const checked = checkMintable(principal, identity.user.role, policy, new Date(), this.config.keysMaxLifetimeDays);
-    return expirationDate === null && !this.config.keysMaxLifetimeDays && !principal.expiresAt ? { ...checked, expirationDate: null } : checked;
+    const policy = policyOf(dto, { ownObjectsOnly: identity.ownObjectsOnly, permissions: permissionsChanged ? (dto.permissions ?? null) : (identity.permissions ?? null) });
+    const unchanged = (KEY_POLICY_PROPERTIES as readonly (keyof IdentityView)[]).every((name) => JSON.stringify(before[name]) === JSON.stringify(next[name]));
+    return unchanged ? policy : checkMintable(principal, identity.user.role, policy, new Date(), this.config.keysMaxLifetimeDays);
   }
+
 
   private hash(key: string): string {
     return hashApiKey(key, this.secrets.get('api-key-hmac'));

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { parseNetwork } from '../auth/networks.js';
 import type { Permission } from '../auth/permissions.js';
 import { ApiError } from '../common/api-error.js';
+import type { ApiKeyPolicyDto } from './dto/api-key-policy.dto.js';
 import { ROLE_PERMISSIONS, type Role } from '../users/roles.js';
 
 /** The narrowing part of a key: what it may do beyond "act as its user". */
@@ -14,6 +15,20 @@ export interface KeyPolicy {
   pathPrefixes: string[];
   ownObjectsOnly: boolean;
   rateLimitPerMinute: number | null;
+}
+
+/** A validated policy input as stored: omitted fields at their defaults. */
+export function policyOf(dto: ApiKeyPolicyDto, defaults: { ownObjectsOnly: boolean; permissions: string[] | null }): KeyPolicy {
+  return {
+    scopes: [...new Set(dto.scopes)].sort(),
+    isReadAccessOnly: dto.isReadAccessOnly ?? false,
+    permissions: defaults.permissions,
+    expirationDate: dto.expirationDate ? new Date(dto.expirationDate) : null,
+    allowedIps: dto.allowedIps ?? [],
+    pathPrefixes: dto.pathPrefixes ?? [],
+    ownObjectsOnly: dto.ownObjectsOnly ?? defaults.ownObjectsOnly,
+    rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
+  };
 }
 
 function within(path: string, prefixes: readonly string[]): boolean {
