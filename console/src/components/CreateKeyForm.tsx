@@ -5,9 +5,9 @@ import { lines, SCOPE_LABELS } from '../format';
 import type { Identity, NewApiKey, Scope } from '../types';
 import { ErrorMessage, Loading } from './Status';
 import { FormActions } from './FormActions';
+import { DescriptionField } from './Fields';
 
 /** VSPC: description is 1–128 characters without < > =. */
-export const DESCRIPTION_PATTERN = '[^<>=]+';
 const SCOPES: Scope[] = ['rest', 'integration', 'ui'];
 
 interface Props {
@@ -61,17 +61,7 @@ export function CreateKeyForm({ userUid, onCreated, onCancel }: Props) {
     <form className="card form" onSubmit={submit} aria-labelledby="create-key-title">
       <h3 id="create-key-title">New API key</h3>
 
-      <label htmlFor="key-description">Description</label>
-      <input
-        id="key-description"
-        required
-        maxLength={128}
-        pattern={DESCRIPTION_PATTERN}
-        title="1–128 characters, without < > ="
-        placeholder="e.g. Backup script on build server"
-        value={description}
-        onChange={(e) => setDescription(e.target.value)}
-      />
+      <DescriptionField id="key-description" value={description} onChange={setDescription} placeholder="e.g. Backup script on build server" />
 
       <fieldset>
         <legend>Surfaces</legend>

@@ -4,8 +4,8 @@ import { useAction } from '../hooks';
 import type { Identity } from '../types';
 import { Modal } from './Modal';
 import { ErrorMessage } from './Status';
-import { DESCRIPTION_PATTERN } from './CreateKeyForm';
 import { FormActions } from './FormActions';
+import { DescriptionField } from './Fields';
 
 interface DialogProps {
   identity: Identity;
@@ -98,16 +98,7 @@ export function RenameDialog({ identity, onClose, onDone }: DialogProps) {
           if (res) onDone(res.data);
         }}
       >
-        <label htmlFor="rename-description">Description</label>
-        <input
-          id="rename-description"
-          required
-          maxLength={128}
-          pattern={DESCRIPTION_PATTERN}
-          title="1–128 characters, without < > ="
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
+        <DescriptionField id="rename-description" value={description} onChange={setDescription} />
         <ErrorMessage message={error} />
         <FormActions busy={busy} submit="Save description" busyLabel="Saving…" onCancel={onClose} />
       </form>

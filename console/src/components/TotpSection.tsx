@@ -6,6 +6,7 @@ import { useSession } from '../session';
 import type { Identity } from '../types';
 import { ErrorMessage } from './Status';
 import { FormActions } from './FormActions';
+import { CodeField } from './Fields';
 
 interface Props {
   userUid: string;
@@ -123,18 +124,7 @@ export function TotpSection({ userUid, identities, canRemove, onChanged }: Props
               </code>
             </p>
           )}
-          <label htmlFor="totp-code">6-digit code</label>
-          <input
-            id="totp-code"
-            className="short"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="\d{6}"
-            maxLength={6}
-            required
-            value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-          />
+          <CodeField id="totp-code" value={code} onChange={setCode} />
           <FormActions busy={busy} submit="Confirm code" cancel="Cancel setup" onCancel={cancel} />
         </form>
       )}

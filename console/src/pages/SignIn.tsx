@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { signIn, verifyMfa } from '../api';
 import { ErrorMessage } from '../components/Status';
 import { useAction } from '../hooks';
+import { CodeField } from '../components/Fields';
 
 interface Props {
   notice?: string;
@@ -63,19 +64,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
         <form className="card form" onSubmit={submitCode} aria-labelledby="mfa-title">
           <h2 id="mfa-title">Two-factor code</h2>
           <p>Enter the 6-digit code from your authenticator app.</p>
-          <label htmlFor="mfa-code">6-digit code</label>
-          <input
-            id="mfa-code"
-            className="short"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="\d{6}"
-            maxLength={6}
-            required
-            autoFocus
-            value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-          />
+          <CodeField id="mfa-code" value={code} onChange={setCode} autoFocus />
           <ErrorMessage message={error} />
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>
