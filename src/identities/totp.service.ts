@@ -5,7 +5,6 @@ import { generateSecret, generateURI, verify } from 'otplib';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
-import { CredentialEvents } from '../common/credential-events.js';
 import { SecretsService } from '../database/secrets.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -29,7 +28,6 @@ export class TotpService {
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
-    private readonly events: CredentialEvents,
   ) {}
 
   async enrol(principal: Principal, userUid: string): Promise<{ identity: Identity; otpauthUrl: string }> {
@@ -40,22 +38,26 @@ export class TotpService {
     if (existing.some((identity) => identity.status === 'enabled')) {
       throw ApiError.conflict('A second factor is already enrolled; delete it before enrolling another.');
     }
-    existing.forEach((pending) => this.em.remove(pending));
     const seed = generateSecret();
-    const identity = this.em.create(Identity, {
-      user,
-      provider: 'TOTP',
-      description: 'Authenticator app',
-      status: 'disabled',
-      identifierInProvider: randomUUID(),
-      creationDate: new Date(),
-      secret: seal(seed, this.key()),
-      ...sessionIdentityDefaults(),
-      createdBy: principal.userUid,
+    // As for API keys: the audit entry names the new identity's id, so it follows the insert,
+    // in the same transaction.
+    const identity = await this.em.transactional(async (em) => {
+      existing.forEach((pending) => em.remove(pending));
+      const created = em.create(Identity, {
+        user,
+        provider: 'TOTP',
+        description: 'Authenticator app',
+        status: 'disabled',
+        identifierInProvider: randomUUID(),
+        creationDate: new Date(),
+        secret: seal(seed, this.key()),
+        ...sessionIdentityDefaults(),
+        createdBy: principal.userUid,
+      });
+      await em.flush();
+      this.audit.recordChange(principal, 'identity.totpEnrolled', identityTarget(created), { userUid: user.instanceUid }, em);
+      return created;
     });
-    await this.em.flush();
-    this.audit.recordChange(principal, 'identity.totpEnrolled', identityTarget(identity), { userUid: identity.user.instanceUid });
-    await this.em.flush();
     return { identity, otpauthUrl: generateURI({ issuer: ISSUER, label: user.login, secret: seed }) };
   }
 
@@ -69,7 +71,6 @@ export class TotpService {
     identity.status = 'enabled';
     this.audit.recordChange(principal, 'identity.totpConfirmed', identityTarget(identity), { userUid: identity.user.instanceUid });
     await this.em.flush();
-    this.events.everythingChanged();
     return identity;
   }
 
