@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
-import { type DynamicModule, Logger, type LoggerService, type LogLevel, Module } from '@nestjs/common';
+import { type DynamicModule, type LoggerService, type LogLevel, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LatchkeyModule, type LatchkeyRootOptions, type VerifiedSubject } from '@latchkey/nest';
-import { EnvelopeFilter, frameworkErrorHandler } from './errors.js';
+import { EnvelopeFilter } from './errors.js';
 import { VmStore } from './vm-store.js';
 import { HealthController, VmsController } from './vms.controller.js';
 import { UNGUARDED_SUBJECT, VM_STORE, VmsService } from './vms.service.js';
@@ -78,6 +78,5 @@ export async function createVmService(options: VmServiceOptions): Promise<NestFa
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
   app.useGlobalFilters(new EnvelopeFilter());
-  app.getHttpAdapter().getInstance().setErrorHandler(frameworkErrorHandler(new Logger('VmService')));
   return app;
 }

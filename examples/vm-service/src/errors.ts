@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 
 /** Errors answer in the same envelope as the SDK's refusals: `{ errors: [ { message, type, code } ] }`. */
 export function apiError(status: number, message: string, propertyName?: string): HttpException {
@@ -57,12 +57,4 @@ export class EnvelopeFilter implements ExceptionFilter {
     const { status, body } = toErrorReply(exception, this.logger);
     void reply.status(status).send(body);
   }
-}
-
-/** Fastify's handler for errors raised before a route runs (body parsing), in the same envelope. */
-export function frameworkErrorHandler(logger: Logger) {
-  return (error: unknown, _request: FastifyRequest, reply: FastifyReply): void => {
-    const { status, body } = toErrorReply(error, logger);
-    void reply.status(status).send(body);
-  };
 }

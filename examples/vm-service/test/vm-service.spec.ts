@@ -120,6 +120,14 @@ describe('vm-service behind @latchkey/nest', () => {
     expect((await call('POST', '/api/vms/abc/action/', keys.writer, { os_action: 'stop' })).status).toBe(404);
   });
 
+  it('answers 413 for a body over 16 KiB and 415 for a body it cannot read, in the envelope', async () => {
+    const big = await call('POST', '/api/vms/', keys.writer, { ...machine('big'), image_name: 'x'.repeat(20_000) });
+    expect(big).toMatchObject({ status: 413, body: { errors: [{ message: 'The request body is larger than the server accepts.', code: 413 }] } });
+    const text = await call('POST', '/api/vms/', keys.writer, '<vm/>', 'application/xml');
+    expect(text.status).toBe(415);
+    expect(text.body.errors[0].code).toBe(415);
+  });
+
   it('asks for a key before it looks at the body', async () => {
     const res = await call('POST', '/api/vms/', undefined, { vm_name: '-' });
     expect(res.status).toBe(401);

@@ -276,7 +276,7 @@ export class LatchkeyVerifier {
     const now = Date.now();
     if (now - this.lastFailureLog < FAILURE_LOG_INTERVAL_MS) return;
     this.lastFailureLog = now;
-    this.logger.warn(`refusing requests that cannot be verified: ${describe(error)}`);
+    this.logger.warn(`refusing requests that cannot be verified: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
