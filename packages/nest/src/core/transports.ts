@@ -57,6 +57,9 @@ export function keyCandidates(headers: HeaderSource): string[] {
  * offered (which the verifier refuses locally as malformed); null when the request offers none.
  */
 export function extractKey(headers: HeaderSource): string | null {
+  // The common case, one transport with a well-formed key, without building the candidate list.
+  const apiKey = header(headers, 'x-api-key');
+  if (apiKey !== undefined && header(headers, 'authorization') === undefined) return apiKey || null;
   const candidates = keyCandidates(headers);
   return candidates.find(isWellFormedKey) ?? candidates[0] ?? null;
 }
