@@ -22,6 +22,7 @@ const serverSideMissing = !process.env.LATCHKEY_VERIFY_API;
  */
 const ROLE = {
   portalAdministrator: { permission: 'PortalAdministrator', user: 'portalAdministrator' },
+  portalOperator: { permission: 'PortalOperator', user: 'portalOperator' },
   companyOwner: { permission: 'CompanyOwner', user: 'companyOwner' },
   companyAdministrator: { permission: 'CompanyAdministrator', user: 'companyAdministrator' },
 } as const;
@@ -92,7 +93,7 @@ async function defineVmPermissions(t: TestApp, admin: Session): Promise<void> {
 
 /** A provider-side service user whose key (scope integration, introspect:use) the example service uses. */
 async function mintServiceKey(t: TestApp, admin: Session, login = 'vm-service'): Promise<string> {
-  const uid = await createUser(t, admin.auth, { login, role: ROLE.portalAdministrator.user, isService: true });
+  const uid = await createUser(t, admin.auth, { login, role: ROLE.portalOperator.user, isService: true });
   const { key } = await createKey(t, admin.auth, uid, { description: 'vm-service', scopes: ['integration'], permissions: ['introspect:use'] });
   return key;
 }
