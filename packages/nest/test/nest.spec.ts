@@ -40,6 +40,21 @@ class AnyKeyController {
   }
 }
 
+/** Two controllers sharing one inherited handler, with different class-level permissions. */
+class BaseController {
+  @Get()
+  read() {
+    return { ok: true };
+  }
+}
+
+@Controller('reports')
+@RequirePermissions('reports:read')
+class ReportsController extends BaseController {}
+
+@Controller('open-reports')
+class OpenReportsController extends BaseController {}
+
 @Controller('health')
 @Public()
 class HealthController {
@@ -217,6 +232,20 @@ describe.each(['fastify', 'express'] as const)('LatchkeyModule behind a proxy on
     try {
       await fetch(`${url}/vms`, { headers: { 'x-api-key': keys.reader, 'x-forwarded-for': '203.0.113.7' } });
       expect(latchkey.calls.at(-1)?.clientIp).toBe('203.0.113.7');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('LatchkeyGuard rules', () => {
+  it('reads the rule per controller, so an inherited handler takes each controller’s permissions', async () => {
+    const { app, url } = await start(appModule({ events: false }, [OpenReportsController, ReportsController]), 'fastify');
+    try {
+      expect((await fetch(`${url}/open-reports`, { headers: { 'x-api-key': keys.reader } })).status).toBe(200);
+      const res = await fetch(`${url}/reports`, { headers: { 'x-api-key': keys.reader } });
+      expect(res.status).toBe(403);
+      expect((await json(res)).errors[0].message).toBe('The key lacks the "reports:read" permission.');
     } finally {
       await app.close();
     }

@@ -37,6 +37,13 @@ describe('LatchkeyVerifier: asking Latchkey', () => {
     expect(Object.isFrozen(answer)).toBe(true);
   });
 
+  it('sends an IPv4 client on a dual-stack socket as plain IPv4', async () => {
+    const key = newKey();
+    latchkey.add(key);
+    await verifierFor().verify(key, { clientIp: '::ffff:203.0.113.7' });
+    expect(latchkey.calls[0].clientIp).toBe('203.0.113.7');
+  });
+
   it('refuses a malformed key without a request', async () => {
     const verifier = verifierFor();
     const key = newKey();

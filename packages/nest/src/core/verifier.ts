@@ -58,6 +58,11 @@ function normalisedPermissions(permissions: readonly string[] | undefined): read
   return [...new Set(permissions)].sort();
 }
 
+/** `::ffff:203.0.113.7` (an IPv4 client on a dual-stack socket) as `203.0.113.7`. */
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
 function errorText(body: string): string {
   try {
     const message = (JSON.parse(body) as { errors?: { message?: unknown }[] }).errors?.[0]?.message;
@@ -161,7 +166,7 @@ export class LatchkeyVerifier {
     }
     const method = (request.method ?? '').toUpperCase();
     const path = request.path ?? '';
-    const clientIp = request.clientIp ?? '';
+    const clientIp = plainAddress(request.clientIp ?? '');
     const permissions = normalisedPermissions(request.permissions);
     const digest = sha256(`${key}\0${method}\0${path}\0${clientIp}\0${permissions.join(',')}`);
     const entry = this.cache.get(digest);

@@ -43,8 +43,11 @@ const NO_PERMISSIONS: readonly string[] = Object.freeze([]);
  */
 @Injectable()
 export class LatchkeyGuard implements CanActivate {
-  /** Handler → its required permissions, or null for public routes; metadata is read once. */
-  private readonly rules = new WeakMap<object, readonly string[] | null>();
+  /**
+   * Controller → handler → its required permissions, or null for public routes; metadata is read
+   * once. Keyed by both: an inherited handler may serve controllers with different class rules.
+   */
+  private readonly rules = new WeakMap<object, WeakMap<object, readonly string[] | null>>();
   private readonly realm: string;
 
   constructor(
@@ -81,15 +84,18 @@ export class LatchkeyGuard implements CanActivate {
 
   private ruleFor(context: ExecutionContext): readonly string[] | null {
     const handler = context.getHandler();
-    let rule = this.rules.get(handler);
+    const controller = context.getClass();
+    let byHandler = this.rules.get(controller);
+    if (!byHandler) this.rules.set(controller, (byHandler = new WeakMap()));
+    let rule = byHandler.get(handler);
     if (rule === undefined) {
-      const targets = [handler, context.getClass()];
+      const targets = [handler, controller];
       if (this.reflector.getAllAndOverride<boolean>(LATCHKEY_PUBLIC, targets)) rule = null;
       else {
         const required = this.reflector.getAllAndMerge<string[]>(LATCHKEY_PERMISSIONS, targets) ?? [];
         rule = required.length ? Object.freeze([...new Set(required)].sort()) : NO_PERMISSIONS;
       }
-      this.rules.set(handler, rule);
+      byHandler.set(handler, rule);
     }
     return rule;
   }
