@@ -6,7 +6,8 @@
  * /api/v3/integration/verify and GET /api/v3/integration/events. Set LATCHKEY_VERIFY_API=1 to run
  * it; remove the `skipIf` guards below once those endpoints are in.
  */
-import { LatchkeyVerifier } from '@latchkey/nest';
+import { randomInt } from 'node:crypto';
+import { keyWithBody, LatchkeyVerifier } from '@latchkey/nest';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVmService } from '../examples/vm-service/src/app.js';
@@ -56,6 +57,10 @@ async function vm(service: Service, method: 'GET' | 'POST', path: string, key: s
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** A well-formed key that Latchkey never issued. */
+const unknownKey = () => keyWithBody(Array.from({ length: 43 }, () => BASE62[randomInt(62)]).join(''));
 
 const machine = (vm_name: string) => ({ project_id: '1', image_name: 'ubuntu-24.04', flavor_name: 'de.NBI small', vm_name });
 
@@ -175,8 +180,9 @@ describe.skipIf(serverSideMissing)('vm-service behind @latchkey/nest, against th
     const none = await vm(service, 'GET', '/api/vms/', undefined);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    const unknown = await vm(service, 'GET', '/api/vms/', keys.reader.slice(0, 10) + keys.writer.slice(10));
+    const unknown = await vm(service, 'GET', '/api/vms/', unknownKey());
     expect(unknown.status).toBe(401);
+    expect(unknown.body.errors[0].message).toBe('The API key is not valid.');
   });
 
   it('a key with a per-key rate limit is counted at Latchkey on every request: 429 with Retry-After', async () => {
