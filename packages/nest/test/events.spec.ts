@@ -208,6 +208,7 @@ describe('CredentialStream', () => {
     const { s } = stream();
     await until(() => s.isConnected);
     await s.close();
+    expect(s.isConnected).toBe(false);
     await until(() => latchkey.openStreams === 0);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(latchkey.streamConnections).toHaveLength(1);

@@ -98,6 +98,7 @@ export class CredentialStream {
     this.controller?.abort();
     this.wake?.();
     await this.running;
+    this.connected = false;
   }
 
   private async run(): Promise<void> {
@@ -193,7 +194,7 @@ export class CredentialStream {
       }
     }
     // Every loss is told, and a stream that cannot come back is told again every half minute.
-    if (!connected && (reason !== undefined) && Date.now() - this.lastWarnedAt >= 30_000) {
+    if (!connected && reason !== undefined && Date.now() - this.lastWarnedAt >= 30_000) {
       this.lastWarnedAt = Date.now();
       this.options.logger.warn(`Latchkey credential events unavailable (${reason}); cached answers live at most 1 s until they are back`);
     }
