@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const e2e = (name: string, dialect: string): TestProjectInlineConfiguration => ({
@@ -17,10 +18,21 @@ const e2e = (name: string, dialect: string): TestProjectInlineConfiguration => (
 const projects: TestProjectInlineConfiguration[] = [
   { extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
   e2e('e2e-sqlite', 'sqlite'),
+  // The NestJS SDK (packages/nest) and the example resource server (examples/), against a stand-in Latchkey.
+  { extends: true, test: { name: 'sdk', include: ['packages/*/test/**/*.spec.ts', 'examples/*/test/**/*.spec.ts'], testTimeout: 15_000 } },
 ];
 if (process.env.DATABASE_URL_TEST) projects.push(e2e('e2e-postgresql', 'postgresql'));
 
+const sdkSource = (path: string) => fileURLToPath(new URL(`./packages/nest/src/${path}`, import.meta.url));
+
 export default defineConfig({
+  // Suites use the SDK's source, so they need no build of packages/nest first.
+  resolve: {
+    alias: [
+      { find: /^@latchkey\/nest$/, replacement: sdkSource('index.ts') },
+      { find: /^@latchkey\/nest\/core$/, replacement: sdkSource('core/index.ts') },
+    ],
+  },
   test: {
     globals: true,
     root: './',
