@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { CommonModule } from './common/common.module.js';
 import { ApiExceptionFilter } from './common/exception.filter.js';
 import { ApiValidationPipe } from './common/validation.js';
 import { CompaniesModule } from './companies/companies.module.js';
@@ -23,7 +22,6 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config),
-        CommonModule,
         AuditModule,
         RateLimitsModule,
         CompaniesModule,

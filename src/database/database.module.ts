@@ -10,10 +10,11 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { countQuery } from './query-counter.js';
 import { registerRequestScope, requestEntityManager } from './request-scope.js';
+import { DatabaseScope } from './database-scope.js';
 import { SecretsService } from './secrets.service.js';
 
 @Global()
-@Module({ providers: [SecretsService], exports: [SecretsService] })
+@Module({ providers: [SecretsService, DatabaseScope], exports: [SecretsService, DatabaseScope] })
 export class DatabaseModule implements OnModuleInit {
   static forRoot(config: AppConfig): DynamicModule {
     const driver = dialectOf(config.databaseUrl) === 'postgresql' ? PostgreSqlDriver : SqliteDriver;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS, SURFACES } from '../../auth/permissions.js';
+import { ALL_PERMISSIONS, SURFACES } from '../../access/permissions.js';
 import { IDENTITY_PROVIDERS, type IdentityProvider } from '../identity.entity.js';
 import type { IdentityView, ReportedStatus } from '../identity.mapper.js';
 
