@@ -12,6 +12,7 @@ import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { HealthModule } from './observability/health.module.js';
 import { PingModule } from './ping/ping.module.js';
+import { ENTITIES } from './schema.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -21,7 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config),
+        DatabaseModule.forRoot(config, ENTITIES),
         AuditModule,
         RateLimitsModule,
         CompaniesModule,
