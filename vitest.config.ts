@@ -13,12 +13,19 @@ const e2e = (name: string, dialect: string): TestProjectInlineConfiguration => (
   },
 });
 
-// Every e2e suite runs on SQLite; the same suites run on PostgreSQL when DATABASE_URL_TEST is set.
+/** Services against a real database, without HTTP (test/support/medium.ts). */
+const medium = (name: string, dialect: string): TestProjectInlineConfiguration => ({
+  extends: true,
+  test: { name, include: ['test/medium/**/*.medium-spec.ts'], env: { TEST_DIALECT: dialect }, testTimeout: 30_000, hookTimeout: 60_000 },
+});
+
+// Every medium and e2e suite runs on SQLite; the same suites run on PostgreSQL when DATABASE_URL_TEST is set.
 const projects: TestProjectInlineConfiguration[] = [
   { extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
+  medium('medium-sqlite', 'sqlite'),
   e2e('e2e-sqlite', 'sqlite'),
 ];
-if (process.env.DATABASE_URL_TEST) projects.push(e2e('e2e-postgresql', 'postgresql'));
+if (process.env.DATABASE_URL_TEST) projects.push(medium('medium-postgresql', 'postgresql'), e2e('e2e-postgresql', 'postgresql'));
 
 export default defineConfig({
   test: {
