@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../access/access.decorator.js';
 import { CurrentPrincipal } from '../../access/current-principal.decorator.js';
 import type { Principal } from '../../access/principal.js';
@@ -13,16 +13,17 @@ import { toUserView } from '../../users/user.mapper.js';
 import { AccountsService } from './accounts.service.js';
 
 /**
- * The user routes that may set a password: `POST /users` and `PATCH /users/{uid}`. They keep the
- * operation ids they had under UsersController, which serves the other user routes.
+ * The user routes that may set a password: `POST /users` and `PATCH /users/{uid}`. In the OpenAPI
+ * document they keep the tag and operation ids of UsersController, which serves the other user routes.
  */
+@ApiTags('Users')
 @Controller('users')
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ operationId: 'Users_create' })
+  @ApiOperation({ operationId: 'Users_create', summary: undefined })
   @ApiData(UserViewDto)
   @Access({ permission: 'users:write' })
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto) {
@@ -30,7 +31,7 @@ export class AccountsController {
   }
 
   @Patch(':userUid')
-  @ApiOperation({ operationId: 'Users_patch' })
+  @ApiOperation({ operationId: 'Users_patch', summary: undefined })
   @ApiData(UserViewDto)
   @ApiJsonPatch()
   @Access({ permission: 'users:write' })
