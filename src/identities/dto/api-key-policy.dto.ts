@@ -19,7 +19,7 @@ import {
 import { ApiBody, ApiProperty, ApiPropertyOptional, ApiQuery } from '@nestjs/swagger';
 import { ALL_PERMISSIONS, SURFACES } from '../../access/permissions.js';
 import { ApiError } from '../../common/api-error.js';
-import { Description } from '../../common/input-rules.js';
+import { Description, PLAIN_TEXT } from '../../common/input-rules.js';
 import { checkDto } from '../../common/validation.js';
 
 /** `scopes=["integration","rest"]` (VSPC guide), repeated `scopes=rest&scopes=ui`, or a JSON array. */
@@ -54,7 +54,7 @@ function intFromQuery({ value }: { value: unknown }): unknown {
 
 /** Fields of an API key's policy, accepted in the query (VSPC) or a JSON body (extensions too). */
 export class ApiKeyPolicyDto {
-  @ApiProperty({ minLength: 1, maxLength: 128, pattern: '^[^<>=]*$' })
+  @ApiProperty({ minLength: 1, maxLength: 128, pattern: PLAIN_TEXT.source })
   @Description()
   description: string;
 
