@@ -14,14 +14,21 @@ const e2e = (name: string, dialect: string): TestProjectInlineConfiguration => (
   },
 });
 
-// Every e2e suite runs on SQLite; the same suites run on PostgreSQL when DATABASE_URL_TEST is set.
+/** Services against a real database, without HTTP (test/support/medium.ts). */
+const medium = (name: string, dialect: string): TestProjectInlineConfiguration => ({
+  extends: true,
+  test: { name, include: ['test/medium/**/*.medium-spec.ts'], env: { TEST_DIALECT: dialect }, testTimeout: 30_000, hookTimeout: 60_000 },
+});
+
+// Every medium and e2e suite runs on SQLite; the same suites run on PostgreSQL when DATABASE_URL_TEST is set.
 const projects: TestProjectInlineConfiguration[] = [
   { extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
+  medium('medium-sqlite', 'sqlite'),
   e2e('e2e-sqlite', 'sqlite'),
   // The NestJS SDK (packages/nest) and the example resource server (examples/), against a stand-in Latchkey.
   { extends: true, test: { name: 'sdk', include: ['packages/*/test/**/*.spec.ts', 'examples/*/test/**/*.spec.ts'], testTimeout: 15_000 } },
 ];
-if (process.env.DATABASE_URL_TEST) projects.push(e2e('e2e-postgresql', 'postgresql'));
+if (process.env.DATABASE_URL_TEST) projects.push(medium('medium-postgresql', 'postgresql'), e2e('e2e-postgresql', 'postgresql'));
 
 const sdkSource = (path: string) => fileURLToPath(new URL(`./packages/nest/src/${path}`, import.meta.url));
 

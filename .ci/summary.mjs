@@ -1,5 +1,5 @@
 // Prints the closing "N passed, N failed" line from Vitest's JSON report, and fails when a
-// project (unit, e2e-sqlite, e2e-postgresql) ran no suite according to the console output.
+// project (unit, medium and e2e on SQLite and PostgreSQL) ran no suite according to the console output.
 import { existsSync, readFileSync } from 'node:fs';
 
 const [reportFile, outputFile] = process.argv.slice(2);
@@ -11,7 +11,7 @@ const report = JSON.parse(readFileSync(reportFile, 'utf8'));
 const output = readFileSync(outputFile, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
 
 let missing = false;
-for (const project of ['unit', 'e2e-sqlite', 'e2e-postgresql']) {
+for (const project of ['unit', 'sdk', 'medium-sqlite', 'medium-postgresql', 'e2e-sqlite', 'e2e-postgresql']) {
   const files = output.split('\n').filter((line) => new RegExp(`^\\s*[✓×❯]\\s+\\|?\\s*${project}\\b`).test(line)).length;
   console.log(`project ${project}: ${files} test files`);
   if (files === 0) {

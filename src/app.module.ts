@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { CommonModule } from './common/common.module.js';
 import { ApiExceptionFilter } from './common/exception.filter.js';
 import { ApiValidationPipe } from './common/validation.js';
 import { CompaniesModule } from './companies/companies.module.js';
@@ -13,6 +12,7 @@ import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { HealthModule } from './observability/health.module.js';
 import { PingModule } from './ping/ping.module.js';
+import { ENTITIES } from './schema.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -22,8 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config),
-        CommonModule,
+        DatabaseModule.forRoot(config, ENTITIES),
         AuditModule,
         RateLimitsModule,
         CompaniesModule,

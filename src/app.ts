@@ -10,7 +10,7 @@ import { answerFrameworkError } from './common/exception.filter.js';
 import { answerClientError, securityHeaders } from './common/http-hardening.js';
 import { registerBenchMetrics } from './bench-metrics.js';
 import type { AppConfig } from './config/config.js';
-import { createLoggers, JsonLogger, logRequests, requestIdOf } from './observability/logging.js';
+import { createLoggers, JsonLogger, type Loggers, logRequests, requestIdOf } from './observability/logging.js';
 import { serveOpenApi } from './observability/openapi.js';
 
 /** `console/dist` at the project root, from both `src/` and `dist/`. */
@@ -23,9 +23,18 @@ export interface AppOptions {
   logDestination?: DestinationStream;
 }
 
-/** Build the application from a validated configuration (used by main and by the e2e suites). */
+/** Build the application from a validated configuration (used by main; the suites compose the same parts). */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const loggers = createLoggers(config, options.logDestination);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(config, loggers), {
+    logger: options.logger ?? new JsonLogger(loggers.app),
+    bufferLogs: false,
+  });
+  return configureApp(app, config);
+}
+
+/** Fastify with Latchkey's limits, error answers, request ids and request log. */
+export function createAdapter(config: AppConfig, loggers: Loggers): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -37,10 +46,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     genReqId: requestIdOf,
   });
   logRequests(adapter.getInstance(), loggers.requests);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: options.logger ?? new JsonLogger(loggers.app),
-    bufferLogs: false,
-  });
+  return adapter;
+}
+
+/** Everything around the modules: headers, CORS, the /api/v3 prefix, the console, OpenAPI. */
+export function configureApp(app: NestFastifyApplication, config: AppConfig): NestFastifyApplication {
   app.getHttpAdapter().getInstance().addHook('onRequest', securityHeaders);
   if (config.corsOrigins.length) {
     // Closed unless configured: only the listed origins, credentials in headers (never cookies).

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CredentialRelay } from '../src/common/credential-relay.js';
 import { generateApiKey } from '../src/identities/api-key.js';
 import { ApiKeyVerifier } from '../src/identities/api-key-verifier.js';
+import { CredentialRelay } from '../src/identities/credential-changes/credential-relay.js';
 import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, type Session } from './support/api.js';
 import { testDialect } from './support/database.js';
+import type { CountingApiKeyVerifier, InterruptibleRelay } from './support/doubles.js';
 import { startApp, type TestApp } from './support/harness.js';
 
 const PING = `${API}/ping/authenticated`;
@@ -25,13 +26,13 @@ describe('verification cache: revocation stays immediate', () => {
   let t: TestApp;
   let admin: Session;
   let adminUid: string;
-  let verifier: ApiKeyVerifier;
+  let verifier: CountingApiKeyVerifier;
 
   beforeAll(async () => {
     t = await startApp();
     admin = await login(t);
     adminUid = (await me(t, admin.auth)).instanceUid;
-    verifier = t.app.get(ApiKeyVerifier);
+    verifier = t.app.get<ApiKeyVerifier, CountingApiKeyVerifier>(ApiKeyVerifier);
   });
   afterAll(async () => t?.close());
 
@@ -111,6 +112,73 @@ describe('verification cache: revocation stays immediate', () => {
   });
 });
 
+describe('verification cache: evicts exactly what changed', () => {
+  let t: TestApp;
+  let admin: Session;
+  let verifier: CountingApiKeyVerifier;
+  let company: string;
+  let alice: string;
+  const keys: Record<'alice' | 'bob' | 'admin', string> = { alice: '', bob: '', admin: '' };
+
+  /** Sends each key once (each must be accepted) and answers how many lookups the cache missed. */
+  async function lookupsFor(...names: (keyof typeof keys)[]): Promise<number> {
+    const before = verifier.lookups;
+    for (const name of names) await t.http.get(PING).set(bearer(keys[name])).expect(200);
+    return verifier.lookups - before;
+  }
+
+  beforeAll(async () => {
+    t = await startApp();
+    admin = await login(t);
+    verifier = t.app.get<ApiKeyVerifier, CountingApiKeyVerifier>(ApiKeyVerifier);
+    company = await createCompany(t, admin.auth, 'Eviction Co');
+    alice = await createUser(t, admin.auth, { login: 'evict-alice', role: 'companyAdministrator', organizationUid: company });
+    const bob = await createUser(t, admin.auth, { login: 'evict-bob', role: 'companyUser', organizationUid: company });
+    keys.alice = (await createKey(t, admin.auth, alice)).key;
+    keys.bob = (await createKey(t, admin.auth, bob)).key;
+    keys.admin = (await createKey(t, admin.auth, (await me(t, admin.auth)).instanceUid)).key;
+  });
+  afterAll(async () => t?.close());
+
+  it('renaming a user evicts no cached key', async () => {
+    await lookupsFor('alice', 'bob', 'admin');
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/firstName', value: 'Alicia' }, { op: 'replace', path: '/lastName', value: 'A' }]).expect(200);
+    expect(await lookupsFor('alice', 'bob', 'admin')).toBe(0);
+  });
+
+  it('renaming a company evicts no cached key', async () => {
+    await lookupsFor('alice', 'bob', 'admin');
+    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/name', value: 'Eviction Company' }]).expect(200);
+    expect(await lookupsFor('alice', 'bob', 'admin')).toBe(0);
+  });
+
+  it('ending a user\'s sessions evicts no cached key', async () => {
+    await lookupsFor('alice', 'bob', 'admin');
+    await t.http.delete(`${API}/users/${alice}/tokens`).set(admin.auth).expect(200);
+    expect(await lookupsFor('alice', 'bob', 'admin')).toBe(0);
+  });
+
+  it('disabling a user evicts only that user\'s keys', async () => {
+    await lookupsFor('alice', 'bob', 'admin');
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    const before = verifier.lookups;
+    expectEnvelopeError(await t.http.get(PING).set(bearer(keys.alice)), 401);
+    expect(verifier.lookups - before).toBe(1);
+    expect(await lookupsFor('bob', 'admin')).toBe(0);
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'enabled' }]).expect(200);
+    expect(await lookupsFor('alice', 'bob', 'admin')).toBe(1);
+  });
+
+  it('disabling a company evicts only its users\' keys', async () => {
+    await lookupsFor('alice', 'bob', 'admin');
+    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    const before = verifier.lookups;
+    for (const name of ['alice', 'bob'] as const) expectEnvelopeError(await t.http.get(PING).set(bearer(keys[name])), 401);
+    expect(verifier.lookups - before).toBe(2);
+    expect(await lookupsFor('admin')).toBe(0);
+  });
+});
+
 // Two instances on one database only make sense on PostgreSQL (SQLite is single-instance; the
 // same-instance suite above covers it). On the e2e-postgresql project this must run, and it
 // fails, not skips, when PostgreSQL is unreachable (createTestDatabase throws).
@@ -139,9 +207,9 @@ describe.runIf(testDialect() === 'postgresql')('verification cache across instan
     const { id, key } = await createKey(a, adminA.auth, adminUid);
     await a.http.get(PING).set(bearer(key)).expect(200);
     await b.http.get(PING).set(bearer(key)).expect(200);
-    const lookups = b.app.get(ApiKeyVerifier).lookups;
+    const lookups = b.app.get<ApiKeyVerifier, CountingApiKeyVerifier>(ApiKeyVerifier).lookups;
     await b.http.get(PING).set(bearer(key)).expect(200);
-    expect(b.app.get(ApiKeyVerifier).lookups).toBe(lookups); // B answers from its cache
+    expect(b.app.get<ApiKeyVerifier, CountingApiKeyVerifier>(ApiKeyVerifier).lookups).toBe(lookups); // B answers from its cache
 
     await a.http.patch(`${API}/users/${adminUid}/logins/${id}`).set(adminA.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
     expect(await refusedWithin(b, key, 1_000)).toBeLessThanOrEqual(1_000);
@@ -153,7 +221,7 @@ describe.runIf(testDialect() === 'postgresql')('verification cache across instan
     expect(await refusedWithin(a, second.key, 1_000)).toBeLessThanOrEqual(1_000);
   });
 
-  it('relays user changes (everything evicted) to the other instance', async () => {
+  it('relays user changes (that user\'s keys evicted) to the other instance', async () => {
     const owner = await createUser(a, adminA.auth, { login: 'relay-owner', role: 'portalOperator' });
     const { key } = await createKey(a, adminA.auth, owner);
     await b.http.get(PING).set(bearer(key)).expect(200);
@@ -162,15 +230,15 @@ describe.runIf(testDialect() === 'postgresql')('verification cache across instan
   });
 
   it('an instance that loses its listener clears its cache, reconnects, and hears changes again', async () => {
-    const relay = b.app.get(CredentialRelay);
-    const verifierB = b.app.get(ApiKeyVerifier);
+    const relay = b.app.get<CredentialRelay, InterruptibleRelay>(CredentialRelay);
+    const verifierB = b.app.get<ApiKeyVerifier, CountingApiKeyVerifier>(ApiKeyVerifier);
     const { id, key } = await createKey(a, adminA.auth, adminUid);
     await b.http.get(PING).set(bearer(key)).expect(200);
-    expect(verifierB.size.positive).toBeGreaterThan(0);
+    expect(verifierB.cached.positive).toBeGreaterThan(0);
 
     relay.interrupt();
     expect(relay.connected).toBe(false);
-    expect(verifierB.size.positive).toBe(0);
+    expect(verifierB.cached.positive).toBe(0);
     for (let i = 0; i < 100 && !relay.connected; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(relay.connected).toBe(true);
 

@@ -2,6 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/database/migrate.js';
 import { ormOptions } from '../src/database/orm.config.js';
+import { ENTITIES } from '../src/schema.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 describe('committed migrations', () => {
@@ -10,7 +11,7 @@ describe('committed migrations', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    orm = await MikroORM.init(ormOptions(db.url) as Options);
+    orm = await MikroORM.init(ormOptions(db.url, ENTITIES) as Options);
   });
   afterAll(async () => {
     await orm?.close();

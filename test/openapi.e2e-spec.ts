@@ -2,7 +2,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_KEY, PUBLIC_KEY } from '../src/auth/access.decorator.js';
+import { ACCESS_KEY, PUBLIC_KEY } from '../src/access/access.decorator.js';
 import { startApp, type TestApp } from './support/harness.js';
 
 interface Operation {

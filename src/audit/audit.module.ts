@@ -1,15 +1,12 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { Global, Module } from '@nestjs/common';
-import { AuditEntry } from './audit-entry.entity.js';
+import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller.js';
+import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
-/** Global: every module records its changes here. */
-@Global()
+/** The audit log; feature modules import it to record their changes. */
 @Module({
-  imports: [MikroOrmModule.forFeature([AuditEntry])],
   controllers: [AuditController],
-  providers: [AuditService],
+  providers: [AuditService, AuditRepository],
   exports: [AuditService],
 })
 export class AuditModule {}

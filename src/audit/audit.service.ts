@@ -1,10 +1,12 @@
-import { EntityManager, type FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../access/principal.js';
+import { isProviderRole } from '../access/roles.js';
 import type { Page } from '../common/envelope.js';
-import { isProviderRole } from '../users/roles.js';
-import { AuditEntry } from './audit-entry.entity.js';
-import { AuditQuery } from './dto/audit-query.dto.js';
+import { DatabaseScope } from '../database/database-scope.js';
+import type { AuditEntry } from './audit-entry.entity.js';
+import { AuditRepository } from './audit.repository.js';
+import type { AuditQuery } from './dto/audit-query.dto.js';
 
 export interface AuditRecord {
   action: string;
@@ -43,9 +45,9 @@ export interface AuditView {
 const BATCH_INTERVAL_MS = 1000;
 
 /**
- * Append-only audit log. Changes are recorded in the caller's unit of work, so the entry and the
- * change commit together; events off the request path (failed authentication, key use) are
- * buffered and written in batches, and the buffer is flushed on shutdown.
+ * Append-only audit log. Changes are recorded in the caller's unit of work (or the transaction the
+ * caller opened), so the entry and the change commit together; events off the request path (failed
+ * authentication, key use) are buffered and written in batches, and the buffer is flushed on shutdown.
  */
 @Injectable()
 export class AuditService implements OnApplicationShutdown {
@@ -54,19 +56,19 @@ export class AuditService implements OnApplicationShutdown {
   private readonly failures = new Map<string, AuditRecord>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly entries: AuditRepository,
+    private readonly scope: DatabaseScope,
+  ) {}
 
   /** Add an entry to the current unit of work; it is written by the caller's flush. */
-  record(record: AuditRecord, em: EntityManager = this.em): void {
-    em.create(AuditEntry, this.toEntity(record));
+  record(record: AuditRecord): void {
+    this.entries.add(this.toEntity(record));
   }
 
   /** A successful change made by a caller, recorded in the caller's unit of work. */
-  recordChange(principal: Principal, action: string, target: AuditTarget, details: Record<string, unknown> = {}, em: EntityManager = this.em): void {
-    this.record(
-      { action, outcome: 'success', actor: principal, targetType: target.type, targetId: target.id, companyUid: target.companyUid, fromAddress: principal.clientIp, details },
-      em,
-    );
+  recordChange(principal: Principal, action: string, target: AuditTarget, details: Record<string, unknown> = {}): void {
+    this.record({ action, outcome: 'success', actor: principal, targetType: target.type, targetId: target.id, companyUid: target.companyUid, fromAddress: principal.clientIp, details });
   }
 
   /**
@@ -98,9 +100,11 @@ export class AuditService implements OnApplicationShutdown {
     this.failures.clear();
     if (!batch.length) return;
     try {
-      const em = this.em.fork();
-      for (const record of batch) em.create(AuditEntry, this.toEntity(record));
-      await em.flush();
+      // A unit of work of its own: the timer may fire inside the scope of the request that started it.
+      await this.scope.run(async () => {
+        for (const record of batch) this.record(record);
+        await this.entries.flush();
+      });
     } catch (error) {
       this.logger.error(`could not write ${batch.length} audit entries: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -119,11 +123,7 @@ export class AuditService implements OnApplicationShutdown {
     if (query.identityId !== undefined) where.push({ identityId: query.identityId });
     if (query.from) where.push({ at: { $gte: new Date(query.from) } });
     if (query.to) where.push({ at: { $lt: new Date(query.to) } });
-    const [rows, total] = await this.em.findAndCount(AuditEntry, { $and: where }, {
-      orderBy: { id: 'desc' },
-      limit: query.limit,
-      offset: query.offset,
-    });
+    const [rows, total] = await this.entries.findPage({ $and: where }, query);
     return { items: rows.map(toAuditView), total, offset: query.offset };
   }
 

@@ -1,58 +1,32 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { Strategy } from 'passport';
-import { AuditService } from '../audit/audit.service.js';
+import { ACCESS_KEY, PUBLIC_KEY } from '../access/access.decorator.js';
+import { authorize } from '../access/authorize.js';
+import type { AccessRule, Denial, Principal } from '../access/principal.js';
 import { ApiError } from '../common/api-error.js';
-import { LastUsedRecorder } from '../identities/last-used.recorder.js';
 import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
-import { ACCESS_KEY, PUBLIC_KEY } from './access.decorator.js';
-import { authorize } from './authorize.js';
-import type { AccessRule, Principal } from './principal.js';
-import { ApiKeyHeaderStrategy } from './strategies/api-key-header.strategy.js';
-import { AuthorizationHeaderStrategy } from './strategies/authorization-header.strategy.js';
-import { BasicStrategy } from './strategies/basic.strategy.js';
-
-function tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
-  return new ApiError(429, message, 'retryableLogical', undefined, { 'retry-after': String(retryAfterSeconds) });
-}
+import { AuthEvents } from './auth-events.js';
+import { Authenticator } from './authenticator.js';
 
 const DEFAULT_RULE: AccessRule = { surface: 'rest', ownable: true };
-const BASIC = /^basic /i;
+const NO_CREDENTIAL: Denial = { allow: false, status: 401, reason: 'A valid access token or API key is required.' };
+const BLOCKED = 'Too many failed authentications from this address.';
+
+/** The one table from a refusal to its answer. */
+const ANSWERS: Record<Denial['status'], (denial: Denial) => ApiError> = {
+  401: (denial) => ApiError.unauthorized(denial.reason),
+  403: (denial) => ApiError.forbidden(denial.reason),
+  429: (denial) => ApiError.tooManyRequests(denial.reason, denial.retryAfterSeconds ?? 1),
+};
+
 type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 
-/** The outcome callbacks passport gives a strategy for one attempt. */
-interface StrategyAttempt {
-  authenticate(request: unknown, options: { session: boolean }): void;
-  success(user: unknown): void;
-  fail(): void;
-  error(error: unknown): void;
-  pass(): void;
-  redirect(): void;
-}
-
 /**
- * Runs one passport strategy on the request through passport's strategy contract (an attempt
- * object derived from the strategy, with success/fail/error actions), as passport's own
- * `authenticate` middleware does — without that middleware's per-request additions to the
- * request object (login/logout/isAuthenticated/session manager), which cost more than the check.
- */
-function attempt(strategy: Strategy, request: FastifyRequest): Promise<Principal | null> {
-  return new Promise((resolve, reject) => {
-    const run = Object.create(strategy) as StrategyAttempt;
-    run.success = (user) => resolve((user as Principal) || null);
-    run.fail = () => resolve(null);
-    run.pass = () => resolve(null);
-    run.redirect = () => resolve(null);
-    run.error = reject;
-    run.authenticate(request, { session: false });
-  });
-}
-
-/**
- * The one global guard: deny by default, `@Public()` opts out. Passport strategies turn the
- * credential into a principal; `authorize()` decides; routes never check credentials themselves.
- * Only the strategies whose transport is present run, in the order passport would try them.
+ * The one global guard, deny by default: the route's rule (`@Access()`, or none for `@Public()`),
+ * then the Authenticator turns the credential into a principal, `authorize()` decides, and ANSWERS
+ * maps a refusal to its error. What follows a decision (throttling failures, auditing refusals,
+ * recording a key's use) is done by listeners of AuthEvents.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -60,26 +34,20 @@ export class AccessGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly authorizationHeader: AuthorizationHeaderStrategy,
-    private readonly apiKeyHeader: ApiKeyHeaderStrategy,
-    private readonly basic: BasicStrategy,
-    private readonly lastUsed: LastUsedRecorder,
-    private readonly audit: AuditService,
+    private readonly authenticator: Authenticator,
     private readonly rateLimits: RateLimitsService,
+    private readonly events: AuthEvents,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.ruleFor(context);
     if (!rule) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Answered from memory, before any credential is looked at.
     const blocked = this.rateLimits.authBlocked(request.ip);
-    if (blocked !== undefined) throw tooManyRequests('Too many failed authentications from this address.', blocked);
-    const resolved = await this.authenticate(request);
-    if (!resolved) {
-      this.auditFailure(request, 'auth.failed', 'no valid credential');
-      await this.rateLimits.authFailed(request.ip);
-      throw ApiError.unauthorized('A valid access token or API key is required.');
-    }
+    if (blocked !== undefined) throw ANSWERS[429]({ allow: false, status: 429, reason: BLOCKED, retryAfterSeconds: blocked });
+    const resolved = await this.authenticator.authenticate(request);
+    if (!resolved) return this.refuse(request, NO_CREDENTIAL, null);
     // Cached principals are shared between requests; each request gets its own copy with its address.
     const principal: Principal = { ...resolved, clientIp: request.ip };
     request.user = principal;
@@ -88,29 +56,14 @@ export class AccessGuard implements CanActivate {
         ? await this.rateLimits.consumeKey(principal.identityId, principal.rateLimitPerMinute)
         : undefined;
     const decision = authorize(principal, { method: request.method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds });
-    if (!decision.allow) {
-      this.auditFailure(request, decision.status === 401 ? 'auth.failed' : 'auth.denied', decision.reason, principal);
-      if (decision.status === 401) {
-        await this.rateLimits.authFailed(request.ip);
-        throw ApiError.unauthorized(decision.reason);
-      }
-      if (decision.status === 429) throw tooManyRequests(decision.reason, decision.retryAfterSeconds ?? 1);
-      throw ApiError.forbidden(decision.reason);
-    }
-    if (principal.kind === 'apiKey') this.lastUsed.record(principal);
+    if (!decision.allow) return this.refuse(request, decision, principal);
+    if (principal.kind === 'apiKey') this.events.keyUsed(principal);
     return true;
   }
 
-  /** Refusals are audited off the request path; the entry names the credential, never its value. */
-  private auditFailure(request: FastifyRequest, action: string, reason: string, principal?: Principal): void {
-    this.audit.defer({
-      action,
-      outcome: 'failure',
-      actor: principal ?? null,
-      companyUid: principal?.companyUid ?? null,
-      fromAddress: request.ip,
-      details: { reason, method: request.method, path: request.url.split('?')[0].slice(0, 256) },
-    });
+  private async refuse(request: FastifyRequest, denial: Denial, principal: Principal | null): Promise<never> {
+    await this.events.refused({ ...denial, principal, address: request.ip, method: request.method, url: request.url });
+    throw ANSWERS[denial.status](denial);
   }
 
   /** The route's rule, or null for `@Public()`; read from metadata once per handler. */
@@ -125,24 +78,5 @@ export class AccessGuard implements CanActivate {
       this.rules.set(handler, rule);
     }
     return rule;
-  }
-
-  /** First principal from the strategies matching the request's transports, or null. */
-  private async authenticate(request: FastifyRequest): Promise<Principal | null> {
-    for (const strategy of this.strategiesFor(request)) {
-      const principal = await attempt(strategy, request);
-      if (principal) return principal;
-    }
-    return null;
-  }
-
-  private strategiesFor(request: FastifyRequest): Strategy[] {
-    const authorization = request.headers.authorization;
-    const basic = typeof authorization === 'string' && BASIC.test(authorization);
-    const strategies: Strategy[] = [];
-    if (typeof authorization === 'string' && !basic) strategies.push(this.authorizationHeader);
-    if (request.headers['x-api-key'] !== undefined) strategies.push(this.apiKeyHeader);
-    if (basic) strategies.push(this.basic);
-    return strategies;
   }
 }

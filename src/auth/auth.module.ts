@@ -1,28 +1,42 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { AuditModule } from '../audit/audit.module.js';
+import { CompaniesModule } from '../companies/companies.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessGuard } from './access.guard.js';
+import { AuthEvents } from './auth-events.js';
+import { Authenticator } from './authenticator.js';
 import { IntrospectionController } from './introspection.controller.js';
+import { FailedAuthenticationListener } from './listeners/failed-authentication.listener.js';
+import { KeyUseListener } from './listeners/key-use.listener.js';
+import { RefusalAuditListener } from './listeners/refusal-audit.listener.js';
 import { PermissionsController } from './permissions.controller.js';
-import { RefreshToken } from './refresh-token.entity.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { ApiKeyHeaderStrategy } from './strategies/api-key-header.strategy.js';
 import { AuthorizationHeaderStrategy } from './strategies/authorization-header.strategy.js';
 import { BasicStrategy } from './strategies/basic.strategy.js';
 import { TokenController } from './token.controller.js';
 import { TokenService } from './token.service.js';
 
+/** Credentials in, principals out: the token endpoint, the strategies, the global guard, introspection. */
 @Module({
-  imports: [MikroOrmModule.forFeature([RefreshToken]), PassportModule, JwtModule.register({}), UsersModule, IdentitiesModule],
+  imports: [PassportModule, JwtModule.register({}), IdentitiesModule, UsersModule, CompaniesModule, AuditModule, RateLimitsModule],
   controllers: [TokenController, PermissionsController, IntrospectionController],
   providers: [
     TokenService,
+    RefreshTokensRepository,
     AuthorizationHeaderStrategy,
     ApiKeyHeaderStrategy,
     BasicStrategy,
+    Authenticator,
+    AuthEvents,
+    FailedAuthenticationListener,
+    RefusalAuditListener,
+    KeyUseListener,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
 })

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { one } from '../common/envelope.js';
-import { Access } from './access.decorator.js';
-import { PERMISSIONS } from './permissions.js';
+import { Access } from '../access/access.decorator.js';
+import { PERMISSIONS } from '../access/permissions.js';
 import { ApiData } from '../common/openapi.js';
 import { PermissionViewDto } from './dto/permission-view.dto.js';
 

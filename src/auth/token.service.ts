@@ -1,19 +1,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { EntityManager } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import type { Principal } from '../access/principal.js';
+import { sessionPrincipal } from '../access/principals.js';
 import { OAuthError } from '../common/api-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SecretsService } from '../database/secrets.service.js';
 import { PasswordCredentials } from '../identities/password-credentials.js';
-import { TotpService } from '../identities/totp.service.js';
+import { TotpService } from '../identities/totp/totp.service.js';
 import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
-import { sessionPrincipal } from '../identities/principal.factory.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { TokenResponse } from './dto/token-request.dto.js';
-import type { Principal } from './principal.js';
-import { RefreshToken } from './refresh-token.entity.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 
 /** Short-lived proof that the password step succeeded, exchanged with a code in the mfa grant. */
 interface MfaClaims {
@@ -37,7 +36,7 @@ const invalidGrant = (text = 'The credentials are invalid.') => new OAuthError('
 @Injectable()
 export class TokenService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly refreshTokens: RefreshTokensRepository,
     private readonly jwt: JwtService,
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
@@ -49,12 +48,12 @@ export class TokenService {
 
   /** Password step; a user with a second factor gets an `mfa_token` instead of tokens. */
   async passwordGrant(login: string, password: string, readOnly: boolean): Promise<{ user: User; tokens: TokenResponse | { mfa_token: string } }> {
-    const user = await this.users.findForLogin(this.em, login);
-    const identity = await this.passwords.verify(this.em, user, password);
+    const user = await this.users.findForLogin(login);
+    const identity = await this.passwords.verify(user, password);
     if (!user || !identity) throw invalidGrant('The username or password is incorrect.');
     this.assertCanLogIn(user);
     if (identity.status !== 'enabled') throw invalidGrant('Password login is disabled for this user.');
-    if (await this.totp.hasSecondFactor(this.em, user)) {
+    if (await this.totp.hasSecondFactor(user)) {
       const claims: MfaClaims = { sub: user.instanceUid, ro: readOnly, purpose: 'mfa' };
       const mfaToken = await this.jwt.signAsync(claims, { secret: this.mfaSecret(), algorithm: 'HS256', expiresIn: MFA_TOKEN_TTL_SECONDS });
       return { user, tokens: { mfa_token: mfaToken } };
@@ -71,12 +70,12 @@ export class TokenService {
       throw invalidGrant('The mfa_token is invalid or expired.');
     }
     if (claims.purpose !== 'mfa') throw invalidGrant('The mfa_token is invalid or expired.');
-    const user = await this.users.findByUid(this.em, claims.sub);
+    const user = await this.users.findByUid(claims.sub);
     if (!user) throw invalidGrant('The mfa_token is invalid or expired.');
     this.assertCanLogIn(user);
     const wait = await this.rateLimits.codeBlocked(user.instanceUid);
     if (wait !== undefined) throw new OAuthError('slow_down', 'Too many wrong codes; try again later.', 429, wait);
-    if (!(await this.totp.verifyLogin(this.em, user, code))) {
+    if (!(await this.totp.verifyLogin(user, code))) {
       await this.rateLimits.codeFailed(user.instanceUid);
       throw invalidGrant('The code is not valid, or was already used.');
     }
@@ -91,13 +90,12 @@ export class TokenService {
   /** Rotation with reuse detection: presenting a spent token revokes its whole family. */
   async refreshGrant(token: string): Promise<{ user: User; tokens: TokenResponse }> {
     const hash = sha256(token);
-    const row = await this.em.findOne(RefreshToken, { tokenHash: hash }, { populate: ['user', 'user.company'] });
+    const row = await this.refreshTokens.findByHash(hash);
     if (!row) throw invalidGrant('The refresh token is invalid.');
     const now = new Date();
     if (row.revokedAt) throw invalidGrant('The refresh token was revoked.');
-    const claimed = await this.em.nativeUpdate(RefreshToken, { tokenHash: hash, usedAt: null }, { usedAt: now });
-    if (claimed !== 1) {
-      await this.em.nativeUpdate(RefreshToken, { familyId: row.familyId, revokedAt: null }, { revokedAt: now });
+    if (!(await this.refreshTokens.claim(hash, now))) {
+      await this.refreshTokens.revokeFamily(row.familyId, now);
       throw invalidGrant('The refresh token was already used; its session is revoked.');
     }
     if (row.expiresAt <= now) throw invalidGrant('The refresh token has expired.');
@@ -106,7 +104,7 @@ export class TokenService {
   }
 
   async revokeAll(user: User): Promise<void> {
-    await this.em.nativeUpdate(RefreshToken, { user, revokedAt: null }, { revokedAt: new Date() });
+    await this.refreshTokens.revokeAllOf(user.instanceUid, new Date());
   }
 
   /** Access token → principal; null when invalid, expired, or issued before a session revocation. */
@@ -117,7 +115,7 @@ export class TokenService {
     } catch {
       return null;
     }
-    const user = await this.users.findByUid(this.em.fork(), claims.sub);
+    const user = await this.users.findByUid(claims.sub);
     if (!user || user.isService) return null;
     if (user.sessionsValidAfter && claims.iat_ms < user.sessionsValidAfter.getTime()) return null;
     return sessionPrincipal(user, claims.ro === true);
@@ -138,7 +136,7 @@ export class TokenService {
       expiresIn: this.config.accessTokenTtlSeconds,
     });
     const refreshToken = randomBytes(32).toString('base64url');
-    this.em.create(RefreshToken, {
+    this.refreshTokens.add({
       tokenHash: sha256(refreshToken),
       familyId,
       user,
@@ -148,7 +146,7 @@ export class TokenService {
       usedAt: null,
       revokedAt: null,
     });
-    await this.em.flush();
+    await this.refreshTokens.flush();
     return { access_token: accessToken, token_type: 'bearer', expires_in: this.config.accessTokenTtlSeconds, refresh_token: refreshToken };
   }
 }

@@ -48,6 +48,10 @@ export class ApiError extends Error {
   static conflict(message: string): ApiError {
     return new ApiError(HttpStatus.CONFLICT, message, 'logical');
   }
+
+  static tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
+    return new ApiError(HttpStatus.TOO_MANY_REQUESTS, message, 'retryableLogical', undefined, { 'retry-after': String(retryAfterSeconds) });
+  }
 }
 
 /** OAuth2 (RFC 6749 §5.2) error for the token endpoint, which answers outside the envelope. */

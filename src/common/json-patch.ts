@@ -1,5 +1,8 @@
+import { Body, Injectable, type PipeTransform, type Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { ApiError } from './api-error.js';
+import { checkDto } from './validation.js';
 
 const { applyPatch, JsonPatchError } = fastJsonPatch;
 
@@ -67,3 +70,54 @@ export function applyJsonPatch<T extends object>(document: T, patch: unknown, ru
     throw error;
   }
 }
+
+/** A patch applied and validated: the update DTO over every writable property, and which ones changed. */
+export interface Patched<T> {
+  value: T;
+  changed: ReadonlySet<string>;
+}
+
+/** A PATCH body as the route's `@PatchBody(UpdateDto)` received it, applied by the service that holds the resource. */
+export interface JsonPatch<T extends object> {
+  /**
+   * Applies the patch to the resource view, maps the result to the update DTO's input (`input`;
+   * by default the writable properties as they are) and validates it with the DTO. Only the
+   * properties the patch changed answer for their rules, so a value stored before a rule
+   * tightened does not block patches of other properties.
+   */
+  applyTo<V extends object>(view: V, rules: PatchRules<V>, input?: (view: V) => Record<string, unknown>): Patched<T>;
+}
+
+class ParsedJsonPatch<T extends object> implements JsonPatch<T> {
+  constructor(
+    private readonly document: unknown,
+    private readonly dto: Type<T>,
+  ) {}
+
+  applyTo<V extends object>(view: V, rules: PatchRules<V>, input = (v: V) => pick(v, rules.writable)): Patched<T> {
+    const before = input(view);
+    const after = input(applyJsonPatch(view, this.document, rules));
+    const changed = new Set(rules.writable.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name])));
+    const value = plainToInstance(this.dto, after);
+    const problem = checkDto(value, changed);
+    if (problem) throw ApiError.badRequest(problem.message, { propertyName: problem.property });
+    return { value, changed };
+  }
+}
+
+function pick<V extends object>(view: V, names: readonly (keyof V & string)[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((name) => [name, view[name]]));
+}
+
+/** Turns the raw body into a JsonPatch bound to the route's update DTO; see `PatchBody`. */
+@Injectable()
+export class JsonPatchPipe<T extends object> implements PipeTransform<unknown, JsonPatch<T>> {
+  constructor(private readonly dto: Type<T>) {}
+
+  transform(body: unknown): JsonPatch<T> {
+    return new ParsedJsonPatch(body, this.dto);
+  }
+}
+
+/** The body of a PATCH route: an RFC 6902 patch, validated against `dto` once applied (see JsonPatch). */
+export const PatchBody = <T extends object>(dto: Type<T>): ParameterDecorator => Body(new JsonPatchPipe(dto));

@@ -1,12 +1,27 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { validateSync } from 'class-validator';
 import { ApiError } from './api-error.js';
 
-function firstProblem(errors: ValidationError[], prefix = ''): { property: string; message: string } {
+export interface Problem {
+  property: string;
+  message: string;
+}
+
+function firstProblem(errors: ValidationError[], prefix = ''): Problem {
   const error = errors[0];
   const property = prefix ? `${prefix}.${error.property}` : error.property;
   if (error.constraints) return { property, message: Object.values(error.constraints)[0] };
   if (error.children?.length) return firstProblem(error.children, property);
   return { property, message: `${property} is invalid` };
+}
+
+/**
+ * The first rule a DTO instance breaks, or undefined; with `only`, rules of the other properties
+ * are not counted (a patch answers for the properties it changed).
+ */
+export function checkDto(dto: object, only?: ReadonlySet<string>): Problem | undefined {
+  const errors = validateSync(dto, { forbidUnknownValues: true }).filter((error) => !only || only.has(error.property));
+  return errors.length ? firstProblem(errors) : undefined;
 }
 
 /** Far deeper than any Latchkey document; deeper input would exhaust the stack of recursive transformers. */

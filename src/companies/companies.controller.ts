@@ -1,14 +1,16 @@
-import { Body, Controller, HttpCode, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { Access } from '../auth/access.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { Principal } from '../auth/principal.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Access } from '../access/access.decorator.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { one, page } from '../common/envelope.js';
 import { PageQuery } from '../common/pagination.dto.js';
 import { toCompanyView } from './company.mapper.js';
 import { CompaniesService } from './companies.service.js';
 import { CreateCompanyDto } from './dto/create-company.dto.js';
+import { type JsonPatch, PatchBody } from '../common/json-patch.js';
 import { ApiData, ApiJsonPatch } from '../common/openapi.js';
 import { CompanyViewDto } from './dto/company-view.dto.js';
+import { UpdateCompanyDto } from './dto/update-company.dto.js';
 
 @Controller('organizations/companies')
 export class CompaniesController {
@@ -40,7 +42,7 @@ export class CompaniesController {
   @ApiData(CompanyViewDto)
   @ApiJsonPatch()
   @Access({ permission: 'companies:write', ownable: false })
-  async patch(@CurrentPrincipal() principal: Principal, @Param('companyUid', ParseUUIDPipe) uid: string, @Body() patch: unknown) {
+  async patch(@CurrentPrincipal() principal: Principal, @Param('companyUid', ParseUUIDPipe) uid: string, @PatchBody(UpdateCompanyDto) patch: JsonPatch<UpdateCompanyDto>) {
     return one(toCompanyView(await this.companies.patch(principal, uid, patch)));
   }
 

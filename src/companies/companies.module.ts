@@ -1,13 +1,13 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { CompaniesController } from './companies.controller.js';
+import { CompaniesRepository } from './companies.repository.js';
 import { CompaniesService } from './companies.service.js';
-import { Company } from './company.entity.js';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Company])],
+  imports: [AuditModule],
   controllers: [CompaniesController],
-  providers: [CompaniesService],
+  providers: [CompaniesService, CompaniesRepository],
   exports: [CompaniesService],
 })
 export class CompaniesModule {}

@@ -1,27 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager, type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../access/principal.js';
+import { isProviderRole } from '../access/roles.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
-import { type AuditTarget, AuditService } from '../audit/audit.service.js';
-import { CredentialEvents } from '../common/credential-events.js';
 import type { Page } from '../common/envelope.js';
-import { applyJsonPatch } from '../common/json-patch.js';
-import { PageQuery } from '../common/pagination.dto.js';
-import { isProviderRole } from '../users/roles.js';
-import { COMPANY_STATUSES, Company } from './company.entity.js';
-import { CompanyView, toCompanyView } from './company.mapper.js';
-import { CreateCompanyDto } from './dto/create-company.dto.js';
+import type { JsonPatch } from '../common/json-patch.js';
+import type { PageQuery } from '../common/pagination.dto.js';
+import { CompaniesRepository } from './companies.repository.js';
+import type { Company } from './company.entity.js';
+import { companyTarget, type CompanyView, toCompanyView } from './company.mapper.js';
+import type { CreateCompanyDto } from './dto/create-company.dto.js';
+import type { UpdateCompanyDto } from './dto/update-company.dto.js';
 
 const PROVIDER_NAME = 'Provider';
-
-const companyTarget = (company: Company): AuditTarget => ({ type: 'company', id: company.instanceUid, companyUid: company.instanceUid });
+const NAME_TAKEN = 'A company with this name already exists.';
 
 @Injectable()
 export class CompaniesService {
   constructor(
-    private readonly em: EntityManager,
-    private readonly events: CredentialEvents,
+    private readonly companies: CompaniesRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -31,23 +30,24 @@ export class CompaniesService {
   }
 
   async list(principal: Principal, query: PageQuery): Promise<Page<CompanyView>> {
-    const [rows, total] = await this.em.findAndCount(Company, this.scope(principal), {
-      orderBy: { creationDate: 'asc', instanceUid: 'asc' },
-      limit: query.limit,
-      offset: query.offset,
-    });
+    const [rows, total] = await this.companies.findPage(this.scope(principal), query);
     return { items: rows.map(toCompanyView), total, offset: query.offset };
   }
 
   async get(principal: Principal, uid: string): Promise<Company> {
-    const company = await this.em.findOne(Company, { $and: [{ instanceUid: uid }, this.scope(principal)] });
+    const company = await this.companies.findOne({ $and: [{ instanceUid: uid }, this.scope(principal)] });
     if (!company) throw ApiError.notFound('Company');
     return company;
   }
 
+  /** A company's current name, for answers that show it (principals do not carry it). */
+  async nameOf(uid: string): Promise<string> {
+    return (await this.companies.findOne({ instanceUid: uid }))?.name ?? '';
+  }
+
   async create(principal: Principal, dto: CreateCompanyDto): Promise<Company> {
     if (!isProviderRole(principal.role)) throw ApiError.forbidden('Only the provider creates companies.');
-    const company = this.em.create(Company, {
+    const company = this.companies.add({
       instanceUid: randomUUID(),
       name: dto.name,
       status: dto.status ?? 'active',
@@ -55,29 +55,22 @@ export class CompaniesService {
       creationDate: new Date(),
     });
     this.audit.recordChange(principal, 'company.created', companyTarget(company), { name: company.name });
-    await this.flushUnique('A company with this name already exists.');
+    await this.companies.flush(NAME_TAKEN);
     return company;
   }
 
-  async patch(principal: Principal, uid: string, patch: unknown): Promise<Company> {
+  async patch(principal: Principal, uid: string, patch: JsonPatch<UpdateCompanyDto>): Promise<Company> {
     const company = await this.get(principal, uid);
     if (!isProviderRole(principal.role)) throw ApiError.forbidden('Only the provider changes companies.');
-    const next = applyJsonPatch(toCompanyView(company), patch, {
+    const { value } = patch.applyTo(toCompanyView(company), {
       writable: ['name', 'status'],
       readOnly: ['instanceUid', 'isProvider', 'creationDate'],
     });
-    if (typeof next.name !== 'string' || !/^[^<>=]{1,128}$/.test(next.name)) {
-      throw ApiError.badRequest('name must be 1-128 characters without <, > or =.', { propertyName: 'name' });
-    }
-    if (!COMPANY_STATUSES.includes(next.status)) {
-      throw ApiError.badRequest(`status must be one of ${COMPANY_STATUSES.join(', ')}.`, { propertyName: 'status' });
-    }
-    if (company.isProvider && next.status !== 'active') throw ApiError.badRequest('The provider cannot be disabled.');
-    company.name = next.name;
-    company.status = next.status;
+    if (company.isProvider && value.status !== 'active') throw ApiError.badRequest('The provider cannot be disabled.');
+    company.name = value.name;
+    company.status = value.status;
     this.audit.recordChange(principal, 'company.updated', companyTarget(company), { name: company.name, status: company.status });
-    await this.flushUnique('A company with this name already exists.');
-    this.events.everythingChanged();
+    await this.companies.flush(NAME_TAKEN);
     return company;
   }
 
@@ -86,31 +79,22 @@ export class CompaniesService {
     if (!isProviderRole(principal.role)) throw ApiError.forbidden('Only the provider deletes companies.');
     if (company.isProvider) throw ApiError.badRequest('The provider cannot be deleted.');
     this.audit.recordChange(principal, 'company.deleted', companyTarget(company), { name: company.name });
-    await this.em.remove(company).flush();
-    this.events.everythingChanged();
+    this.companies.remove(company);
+    await this.companies.flush();
   }
 
   /** The portal's own organization exists from the first start. */
-  async ensureProvider(em: EntityManager): Promise<Company> {
-    const existing = await em.findOne(Company, { isProvider: true });
+  async ensureProvider(): Promise<Company> {
+    const existing = await this.companies.findOne({ isProvider: true });
     if (existing) return existing;
-    const provider = em.create(Company, {
+    const provider = this.companies.add({
       instanceUid: randomUUID(),
       name: PROVIDER_NAME,
       status: 'active',
       isProvider: true,
       creationDate: new Date(),
     });
-    await em.flush();
+    await this.companies.flush();
     return provider;
-  }
-
-  private async flushUnique(message: string): Promise<void> {
-    try {
-      await this.em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw ApiError.conflict(message);
-      throw error;
-    }
   }
 }

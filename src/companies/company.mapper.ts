@@ -1,3 +1,4 @@
+import type { AuditTarget } from '../audit/audit.service.js';
 import type { Company, CompanyStatus } from './company.entity.js';
 
 export interface CompanyView {
@@ -16,4 +17,8 @@ export function toCompanyView(company: Company): CompanyView {
     isProvider: company.isProvider,
     creationDate: company.creationDate.toISOString(),
   };
+}
+
+export function companyTarget(company: Company): AuditTarget {
+  return { type: 'company', id: company.instanceUid, companyUid: company.instanceUid };
 }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { LOGIN_PATTERN } from '../common/input-rules.js';
 
 /** Validated runtime configuration, read once from the environment at boot. */
 export interface AppConfig {
@@ -68,7 +69,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
   }
-  if (adminUsername !== undefined && !/^[A-Za-z0-9._@-]{1,64}$/.test(adminUsername)) {
+  if (adminUsername !== undefined && !LOGIN_PATTERN.test(adminUsername)) {
     throw new ConfigError(`ADMIN_USERNAME must be 1-64 of letters, digits and ._@-, got "${adminUsername}"`);
   }
   const logLevel = (env.LOG_LEVEL || 'info') as AppConfig['logLevel'];

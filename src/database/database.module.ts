@@ -5,23 +5,24 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { migrate } from './migrate.js';
-import { dialectOf, ormOptions } from './orm.config.js';
+import { dialectOf, type Entities, ormOptions } from './orm.config.js';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { countQuery } from './query-counter.js';
 import { registerRequestScope, requestEntityManager } from './request-scope.js';
+import { DatabaseScope } from './database-scope.js';
 import { SecretsService } from './secrets.service.js';
 
 @Global()
-@Module({ providers: [SecretsService], exports: [SecretsService] })
+@Module({ providers: [SecretsService, DatabaseScope], exports: [SecretsService, DatabaseScope] })
 export class DatabaseModule implements OnModuleInit {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, entities: Entities): DynamicModule {
     const driver = dialectOf(config.databaseUrl) === 'postgresql' ? PostgreSqlDriver : SqliteDriver;
     return {
       module: DatabaseModule,
       imports: [
         MikroOrmModule.forRoot({
-          ...ormOptions(config.databaseUrl),
+          ...ormOptions(config.databaseUrl, entities),
           driver,
           registerRequestContext: false,
           context: requestEntityManager,

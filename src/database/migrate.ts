@@ -1,6 +1,4 @@
-import { MikroORM, type Options } from '@mikro-orm/core';
-import { loadConfig } from '../config/config.js';
-import { ormOptions } from './orm.config.js';
+import type { MikroORM } from '@mikro-orm/core';
 
 /**
  * Apply pending migrations. Two instances starting together on one PostgreSQL may race;
@@ -16,23 +14,4 @@ export async function migrate(orm: Pick<MikroORM, 'migrator'>, attempts = 5): Pr
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
-}
-
-/** `npm run migrate`: apply pending migrations to DATABASE_URL and exit. */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const orm = await MikroORM.init(ormOptions(config.databaseUrl) as Options);
-  try {
-    const applied = await migrate(orm);
-    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
-  } finally {
-    await orm.close();
-  }
-}
-
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
-  main().catch((error: unknown) => {
-    console.error(`migrate failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
 }

@@ -1,20 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Options } from '@mikro-orm/core';
+import type { EntityClass, EntitySchema, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig as definePostgres } from '@mikro-orm/postgresql';
 import { defineConfig as defineSqlite } from '@mikro-orm/sqlite';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
-import { AuditEntry } from '../audit/audit-entry.entity.js';
-import { RefreshToken } from '../auth/refresh-token.entity.js';
-import { Company } from '../companies/company.entity.js';
-import { ApiKeySecret } from '../identities/api-key-secret.entity.js';
-import { Identity } from '../identities/identity.entity.js';
-import { User } from '../users/user.entity.js';
-import { ServerSecret } from './server-secret.entity.js';
 
-export const ENTITIES = [Company, User, Identity, ApiKeySecret, RefreshToken, ServerSecret, AuditEntry];
+/** The entities of the schema; the feature modules own them, so the composition root lists them (src/schema.ts). */
+export type Entities = readonly (EntityClass<object> | EntitySchema)[];
 
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -35,13 +29,13 @@ async function sqlitePragmas(raw: unknown): Promise<void> {
   await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 5000'));
 }
 
-/** One ORM configuration for the app, the migrate script and the tests. */
+/** One ORM configuration for the app, the migration scripts and the tests. */
 export type OrmOptions = ReturnType<typeof definePostgres> | ReturnType<typeof defineSqlite>;
 
-export function ormOptions(databaseUrl: string): OrmOptions {
+export function ormOptions(databaseUrl: string, entities: Entities): OrmOptions {
   const dialect = dialectOf(databaseUrl);
   const common = {
-    entities: ENTITIES,
+    entities: [...entities],
     extensions: [Migrator],
     migrations: {
       path: migrationsPath(dialect),

@@ -43,3 +43,8 @@ export function requestEntityManager(): EntityManager | undefined {
 export function registerRequestScope(fastify: FastifyInstance, root: EntityManager): void {
   fastify.addHook('preHandler', (_request, _reply, done) => scopes.run({ root }, done));
 }
+
+/** Runs `work` in a unit of work of its own, as a request would (see DatabaseScope). */
+export function withUnitOfWork<T>(root: EntityManager, work: () => Promise<T>): Promise<T> {
+  return scopes.run({ root }, work);
+}

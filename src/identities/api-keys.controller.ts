@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Ip, Post } from '@nestjs/common';
-import { Access, Public } from '../auth/access.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { Principal } from '../auth/principal.js';
+import { Access, Public } from '../access/access.decorator.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { one } from '../common/envelope.js';
 import { KeyValueDto, RevokeKeysDto } from './dto/api-key-value.dto.js';
 import { IdentitiesService } from './identities.service.js';

@@ -1,15 +1,17 @@
-import { Body, Controller, HttpCode, Delete, Get, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { Access } from '../auth/access.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { Principal } from '../auth/principal.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Access } from '../access/access.decorator.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { one, page } from '../common/envelope.js';
 import { CollectionQuery } from '../common/collection-query.js';
 import { ApiKeyPolicyInput, parseApiKeyPolicy } from './dto/api-key-policy.dto.js';
 import { RotateDto } from './dto/rotate.dto.js';
 import { IdentitiesService } from './identities.service.js';
 import { toIdentityView } from './identity.mapper.js';
+import { type JsonPatch, PatchBody } from '../common/json-patch.js';
 import { ApiData, ApiJsonPatch } from '../common/openapi.js';
 import { IdentityViewDto } from './dto/identity-view.dto.js';
+import { UpdateIdentityDto } from './dto/update-identity.dto.js';
 
 const Uid = () => Param('userUid', ParseUUIDPipe);
 const Id = () => Param('id', ParseIntPipe);
@@ -59,7 +61,7 @@ export class IdentitiesController {
   @ApiData(IdentityViewDto)
   @ApiJsonPatch()
   @Access({ permission: 'identities:write' })
-  async patch(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @Body() patch: unknown) {
+  async patch(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @PatchBody(UpdateIdentityDto) patch: JsonPatch<UpdateIdentityDto>) {
     return one(toIdentityView(await this.identities.patch(principal, userUid, id, patch)));
   }
 

@@ -1,21 +1,43 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { CompaniesModule } from '../companies/companies.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { ApiKeySecret } from './api-key-secret.entity.js';
+import { AccountsController } from './accounts/accounts.controller.js';
+import { AccountsService } from './accounts/accounts.service.js';
+import { FirstStartService } from './accounts/first-start.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
 import { ApiKeysController } from './api-keys.controller.js';
+import { CredentialChanges } from './credential-changes/credential-changes.js';
+import { CredentialChangesSubscriber } from './credential-changes/credential-changes.subscriber.js';
+import { CredentialRelay } from './credential-changes/credential-relay.js';
 import { IdentitiesController } from './identities.controller.js';
-import { LastUsedRecorder } from './last-used.recorder.js';
+import { IdentitiesRepository } from './identities.repository.js';
 import { IdentitiesService } from './identities.service.js';
+import { LastUsedRecorder } from './last-used.recorder.js';
 import { PasswordCredentials } from './password-credentials.js';
-import { TotpController } from './totp.controller.js';
-import { TotpService } from './totp.service.js';
-import { Identity } from './identity.entity.js';
+import { TotpController } from './totp/totp.controller.js';
+import { TotpService } from './totp/totp.service.js';
 
+/**
+ * Every credential a user holds (password, API keys, second factor), the verifier that turns a
+ * key into a principal, and the credential changes that keep its cache true on every instance.
+ */
 @Module({
-  imports: [MikroOrmModule.forFeature([Identity, ApiKeySecret]), forwardRef(() => UsersModule)],
-  controllers: [IdentitiesController, ApiKeysController, TotpController],
-  providers: [IdentitiesService, ApiKeyVerifier, PasswordCredentials, LastUsedRecorder, TotpService],
-  exports: [IdentitiesService, ApiKeyVerifier, PasswordCredentials, LastUsedRecorder, TotpService],
+  imports: [UsersModule, CompaniesModule, AuditModule],
+  controllers: [IdentitiesController, ApiKeysController, TotpController, AccountsController],
+  providers: [
+    IdentitiesRepository,
+    IdentitiesService,
+    AccountsService,
+    FirstStartService,
+    PasswordCredentials,
+    TotpService,
+    LastUsedRecorder,
+    ApiKeyVerifier,
+    CredentialChanges,
+    CredentialChangesSubscriber,
+    CredentialRelay,
+  ],
+  exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder],
 })
 export class IdentitiesModule {}

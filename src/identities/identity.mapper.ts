@@ -1,6 +1,6 @@
 import type { AuditTarget } from '../audit/audit.service.js';
 import type { QueryFields } from '../common/collection-query.js';
-import { keyPermissions } from './principal.factory.js';
+import { keyPermissions } from '../access/principals.js';
 import type { Identity, IdentityProvider } from './identity.entity.js';
 
 export type ReportedStatus = 'enabled' | 'disabled' | 'disabledDueToUser' | 'disabledDueToCompany';

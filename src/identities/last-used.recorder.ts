@@ -1,8 +1,7 @@
-import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Principal } from '../access/principal.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { Principal } from '../auth/principal.js';
-import { Identity } from './identity.entity.js';
+import { IdentitiesRepository } from './identities.repository.js';
 
 const RECORD_INTERVAL_MS = 60_000;
 const FLUSH_INTERVAL_MS = 2_000;
@@ -25,7 +24,7 @@ export class LastUsedRecorder implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly identities: IdentitiesRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -47,12 +46,7 @@ export class LastUsedRecorder implements OnApplicationShutdown {
     this.pending = new Map();
     if (!batch.size) return;
     try {
-      const em = this.em.fork();
-      await em.transactional(async (tx) => {
-        for (const [id, use] of batch) {
-          await tx.nativeUpdate(Identity, { id }, { lastUsedAt: use.at, lastUsedFrom: use.from.slice(0, 64) });
-        }
-      });
+      await this.identities.recordUses(batch);
     } catch (error) {
       this.logger.warn(`could not record last use of ${batch.size} keys: ${error instanceof Error ? error.message : String(error)}`);
     }

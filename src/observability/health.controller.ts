@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, Servi
 import { ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MikroOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/access.decorator.js';
+import { Public } from '../access/access.decorator.js';
 
 /** Probes answer in Terminus's own shape (`{ status, info, error, details }`), not the API envelope. */
 @Catch(ServiceUnavailableException)

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Access, Public } from '../auth/access.decorator.js';
+import { Access, Public } from '../access/access.decorator.js';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { one } from '../common/envelope.js';
 import { ApiData } from '../common/openapi.js';

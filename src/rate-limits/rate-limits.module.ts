@@ -1,6 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RateLimitsService } from './rate-limits.service.js';
 
-@Global()
 @Module({ providers: [RateLimitsService], exports: [RateLimitsService] })
 export class RateLimitsModule {}

@@ -1,4 +1,5 @@
-import type { Role } from './roles.js';
+import type { Role } from '../access/roles.js';
+import type { AuditTarget } from '../audit/audit.service.js';
 import type { User, UserStatus } from './user.entity.js';
 
 export interface UserView {
@@ -30,4 +31,8 @@ export function toUserView(user: User): UserView {
     email: user.email,
     creationDate: user.creationDate.toISOString(),
   };
+}
+
+export function userTarget(user: User): AuditTarget {
+  return { type: 'user', id: user.instanceUid, companyUid: user.company.instanceUid };
 }

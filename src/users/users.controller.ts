@@ -1,15 +1,18 @@
-import { Body, Controller, HttpCode, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { Access } from '../auth/access.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { Principal } from '../auth/principal.js';
+import { Controller, Delete, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Access } from '../access/access.decorator.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { one, page } from '../common/envelope.js';
 import { PageQuery } from '../common/pagination.dto.js';
-import { CreateUserDto } from './dto/create-user.dto.js';
 import { toUserView } from './user.mapper.js';
 import { UsersService } from './users.service.js';
-import { ApiData, ApiJsonPatch } from '../common/openapi.js';
+import { ApiData } from '../common/openapi.js';
 import { MeViewDto, UserViewDto } from './dto/user-view.dto.js';
 
+/**
+ * Reading and deleting users. Creating a user and patching one go through the identities module
+ * (AccountsController), since either may set the user's password login in the same unit of work.
+ */
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -19,14 +22,6 @@ export class UsersController {
   @Access({ permission: 'users:read' })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
     return page(await this.users.list(principal, query));
-  }
-
-  @Post()
-  @HttpCode(200)
-  @ApiData(UserViewDto)
-  @Access({ permission: 'users:write' })
-  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto) {
-    return one(toUserView(await this.users.create(principal, dto)));
   }
 
   /** Any authenticated caller may read itself, whatever its permissions. */
@@ -44,14 +39,6 @@ export class UsersController {
   @Access({ permission: 'users:read' })
   async get(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string) {
     return one(toUserView(await this.users.get(principal, uid)));
-  }
-
-  @Patch(':userUid')
-  @ApiData(UserViewDto)
-  @ApiJsonPatch()
-  @Access({ permission: 'users:write' })
-  async patch(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) uid: string, @Body() patch: unknown) {
-    return one(toUserView(await this.users.patch(principal, uid, patch)));
   }
 
   @Delete(':userUid')

@@ -1,16 +1,14 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { CompaniesModule } from '../companies/companies.module.js';
-import { IdentitiesModule } from '../identities/identities.module.js';
-import { FirstStartService } from './first-start.service.js';
-import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([User]), CompaniesModule, forwardRef(() => IdentitiesModule)],
+  imports: [CompaniesModule, AuditModule],
   controllers: [UsersController],
-  providers: [UsersService, FirstStartService],
+  providers: [UsersService, UsersRepository],
   exports: [UsersService],
 })
 export class UsersModule {}

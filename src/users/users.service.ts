@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager, type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../access/principal.js';
+import { isProviderRole, managesTenant, type Role, TENANT_ROLES } from '../access/roles.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import type { Page } from '../common/envelope.js';
-import { applyJsonPatch } from '../common/json-patch.js';
-import { PageQuery } from '../common/pagination.dto.js';
-import { type AuditTarget, AuditService } from '../audit/audit.service.js';
-import { CredentialEvents } from '../common/credential-events.js';
+import type { PageQuery } from '../common/pagination.dto.js';
 import { CompaniesService } from '../companies/companies.service.js';
-import { Company } from '../companies/company.entity.js';
-import { PasswordCredentials } from '../identities/password-credentials.js';
-import { CreateUserDto } from './dto/create-user.dto.js';
-import { isProviderRole, managesTenant, ROLES, type Role, TENANT_ROLES } from './roles.js';
-import { toUserView, type UserView } from './user.mapper.js';
-import { USER_STATUSES, User } from './user.entity.js';
+import type { Company } from '../companies/company.entity.js';
+import type { CreateUserDto } from './dto/create-user.dto.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import type { User } from './user.entity.js';
+import { toUserView, userTarget, type UserView } from './user.mapper.js';
+import { UsersRepository } from './users.repository.js';
 
-const userTarget = (user: User): AuditTarget => ({ type: 'user', id: user.instanceUid, companyUid: user.company.instanceUid });
+const LOGIN_TAKEN = 'A user with this login already exists.';
+/** The user properties a patch may change here; the password belongs to the identities module. */
+export type UserChanges = Pick<UpdateUserDto, 'firstName' | 'lastName' | 'email' | 'status' | 'role'>;
+const CHANGEABLE = ['firstName', 'lastName', 'email', 'status', 'role'] as const;
 
 /** Tenant roles a manager may hand out: an administrator cannot make owners. */
 function assignableRoles(principal: Principal, company: Company): readonly Role[] {
@@ -27,13 +29,16 @@ function assignableRoles(principal: Principal, company: Company): readonly Role[
   return principal.role === 'companyAdministrator' ? ['companyAdministrator', 'companyUser'] : [];
 }
 
+/**
+ * Users: who may see and manage whom, and their profile, role and status. A user's credentials,
+ * the password included, belong to the identities module, which stages them in the same unit of
+ * work before `save()` writes both.
+ */
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly users: UsersRepository,
     private readonly companies: CompaniesService,
-    private readonly passwords: PasswordCredentials,
-    private readonly events: CredentialEvents,
     private readonly audit: AuditService,
   ) {}
 
@@ -68,39 +73,33 @@ export class UsersService {
   }
 
   async list(principal: Principal, query: PageQuery): Promise<Page<UserView>> {
-    const [rows, total] = await this.em.findAndCount(User, this.visibleUsers(principal), {
-      populate: ['company'],
-      orderBy: { creationDate: 'asc', instanceUid: 'asc' },
-      limit: query.limit,
-      offset: query.offset,
-    });
+    const [rows, total] = await this.users.findPage(this.visibleUsers(principal), query);
     return { items: rows.map(toUserView), total, offset: query.offset };
   }
 
   async get(principal: Principal, uid: string): Promise<User> {
-    const user = await this.em.findOne(User, { $and: [{ instanceUid: uid }, this.visibleUsers(principal)] }, { populate: ['company'] });
+    const user = await this.users.findOne({ $and: [{ instanceUid: uid }, this.visibleUsers(principal)] });
     if (!user) throw ApiError.notFound('User');
     return user;
   }
 
   /** A user the caller may manage; 403 for one it may only see, 404 whether it exists or not otherwise. */
   async getManageable(principal: Principal, uid: string): Promise<User> {
-    const user = await this.em.findOne(User, { $and: [{ instanceUid: uid }, this.manageableUsers(principal)] }, { populate: ['company'] });
+    const user = await this.users.findOne({ $and: [{ instanceUid: uid }, this.manageableUsers(principal)] });
     if (user) return user;
-    if (await this.em.count(User, { $and: [{ instanceUid: uid }, this.visibleUsers(principal)] })) {
+    if (await this.users.count({ $and: [{ instanceUid: uid }, this.visibleUsers(principal)] })) {
       throw ApiError.forbidden('You may not change this user.');
     }
     throw ApiError.notFound('User');
   }
 
-  async create(principal: Principal, dto: CreateUserDto): Promise<User> {
-    const company = dto.organizationUid
-      ? await this.companies.get(principal, dto.organizationUid)
-      : await this.em.findOneOrFail(Company, { instanceUid: principal.companyUid });
+  /** Stages a new user (and its audit entry) in the unit of work; `save()` writes it. */
+  async add(principal: Principal, dto: Omit<CreateUserDto, 'password'>): Promise<User> {
+    const company = await this.companies.get(principal, dto.organizationUid ?? principal.companyUid);
     if (!assignableRoles(principal, company).includes(dto.role)) {
       throw ApiError.forbidden(`You may not create a user with role "${dto.role}" in this organization.`);
     }
-    const user = this.em.create(User, {
+    const user = this.users.add({
       instanceUid: randomUUID(),
       login: dto.login,
       company,
@@ -114,57 +113,55 @@ export class UsersService {
       creationDate: new Date(),
       sessionsValidAfter: null,
     });
-    if (!user.isService && dto.password) await this.passwords.add(user, dto.password);
     this.audit.recordChange(principal, 'user.created', userTarget(user), { login: user.login, role: user.role, isService: user.isService });
-    await this.flushUnique();
     return user;
   }
 
-  async patch(principal: Principal, uid: string, patch: unknown): Promise<User> {
-    const user = await this.getManageable(principal, uid);
-    const view = { ...toUserView(user), password: '' };
-    const next = applyJsonPatch(view, patch, {
-      writable: ['firstName', 'lastName', 'email', 'status', 'role', 'password'],
-      readOnly: ['instanceUid', 'organizationUid', 'companyName', 'login', 'isService', 'creationDate'],
+  /** The first Portal Administrator, staged while no user exists (first start). */
+  addFirstAdministrator(provider: Company, login: string): User {
+    return this.users.add({
+      instanceUid: randomUUID(),
+      login,
+      company: provider,
+      role: 'portalAdministrator',
+      status: 'enabled',
+      isService: false,
+      firstName: '',
+      lastName: '',
+      email: '',
+      createdBy: null,
+      creationDate: new Date(),
+      sessionsValidAfter: null,
     });
-    for (const field of ['firstName', 'lastName', 'email'] as const) {
-      const value: unknown = next[field];
-      if (typeof value !== 'string' || value.length > 128 || /[<>=]/.test(value)) {
-        throw ApiError.badRequest(`${field} must be a string of at most 128 characters without <, > or =.`, { propertyName: field });
-      }
-    }
+  }
+
+  /**
+   * Stages validated changes to a manageable user, refusing what the caller may not do (its own
+   * status or role, roles it could not hand out). `alsoChanged` names changes staged elsewhere
+   * (the password) for the audit entry.
+   */
+  change(principal: Principal, user: User, next: UserChanges, alsoChanged: string[] = []): void {
     const self = user.instanceUid === principal.userUid;
-    if (next.status !== user.status) {
-      if (!USER_STATUSES.includes(next.status)) throw ApiError.badRequest('status must be enabled or disabled.', { propertyName: 'status' });
-      if (self) throw ApiError.badRequest('You cannot change your own status.', { propertyName: 'status' });
+    if (next.status !== user.status && self) throw ApiError.badRequest('You cannot change your own status.', { propertyName: 'status' });
+    if (next.role !== user.role && (self || !assignableRoles(principal, user.company).includes(next.role))) {
+      throw ApiError.forbidden(`You may not give this user the role "${String(next.role)}".`);
     }
-    if (next.role !== user.role) {
-      if (!ROLES.includes(next.role) || !assignableRoles(principal, user.company).includes(next.role) || self) {
-        throw ApiError.forbidden(`You may not give this user the role "${String(next.role)}".`);
-      }
-    }
-    if (next.password !== '') {
-      if (typeof next.password !== 'string' || next.password.length < 8 || next.password.length > 256) {
-        throw ApiError.badRequest('password must be 8-256 characters.', { propertyName: 'password' });
-      }
-      if (user.isService) throw ApiError.badRequest('Service users have no password.', { propertyName: 'password' });
-      await this.passwords.set(user, next.password);
-    }
-    const changed = (['firstName', 'lastName', 'email', 'status', 'role'] as const).filter((field) => next[field] !== user[field]);
-    Object.assign(user, { firstName: next.firstName, lastName: next.lastName, email: next.email, status: next.status, role: next.role });
-    if (next.password !== '') changed.push('password' as never);
-    this.audit.recordChange(principal, 'user.updated', userTarget(user), { changed });
-    await this.flushUnique();
-    this.events.everythingChanged();
-    return user;
+    const changed: string[] = CHANGEABLE.filter((field) => next[field] !== user[field]);
+    for (const field of CHANGEABLE) Object.assign(user, { [field]: next[field] });
+    this.audit.recordChange(principal, 'user.updated', userTarget(user), { changed: [...changed, ...alsoChanged] });
+  }
+
+  /** Writes what `add` and `change` staged, and whatever the request staged with them. */
+  save(): Promise<void> {
+    return this.users.flush(LOGIN_TAKEN);
   }
 
   async delete(principal: Principal, uid: string): Promise<void> {
     const user = await this.getManageable(principal, uid);
     if (user.instanceUid === principal.userUid) throw ApiError.badRequest('You cannot delete yourself.');
     this.audit.recordChange(principal, 'user.deleted', userTarget(user), { login: user.login });
-    await this.em.remove(user).flush();
-    this.events.everythingChanged();
+    this.users.remove(user);
+    await this.users.flush();
   }
 
   /** Refuse every access token issued so far; refresh tokens are revoked by the caller. */
@@ -172,25 +169,19 @@ export class UsersService {
     const user = await this.getManageable(principal, uid);
     user.sessionsValidAfter = new Date();
     this.audit.recordChange(principal, 'user.sessionsRevoked', userTarget(user), {});
-    await this.em.flush();
-    this.events.everythingChanged();
+    await this.users.flush();
     return user;
   }
 
-  async findForLogin(em: EntityManager, login: string): Promise<User | null> {
-    return em.findOne(User, { login }, { populate: ['company'] });
+  async count(): Promise<number> {
+    return this.users.count();
   }
 
-  async findByUid(em: EntityManager, uid: string): Promise<User | null> {
-    return em.findOne(User, { instanceUid: uid }, { populate: ['company'] });
+  findForLogin(login: string): Promise<User | null> {
+    return this.users.findOne({ login });
   }
 
-  private async flushUnique(): Promise<void> {
-    try {
-      await this.em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw ApiError.conflict('A user with this login already exists.');
-      throw error;
-    }
+  findByUid(uid: string): Promise<User | null> {
+    return this.users.findOne({ instanceUid: uid });
   }
 }

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
+import { configureApp, createAdapter } from '../../src/app.js';
+import { AppModule } from '../../src/app.module.js';
+import { type AppConfig, loadConfig } from '../../src/config/config.js';
+import { createLoggers, JsonLogger } from '../../src/observability/logging.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { closeInspector } from './database-text.js';
+import { TEST_DOUBLES } from './doubles.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -44,6 +48,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The application as `createApp` builds it, from the same module, adapter and configuration, with
+ * the test doubles (doubles.ts) in place of the classes they extend.
+ */
+export async function buildApp(config: AppConfig, logs: CapturingLogger): Promise<NestFastifyApplication> {
+  const loggers = createLoggers(config, logs);
+  const logger = new JsonLogger(loggers.app);
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).setLogger(logger);
+  for (const [original, double] of TEST_DOUBLES) builder.overrideProvider(original).useClass(double);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(config, loggers), { logger, bufferLogs: false });
+  return configureApp(app, config);
+}
+
 /** Start the real app on a loopback random port with its own fresh database. */
 export async function startApp(env: Record<string, string> = {}, db?: TestDatabase): Promise<TestApp> {
   const database = db ?? (await createTestDatabase());
@@ -55,7 +73,7 @@ export async function startApp(env: Record<string, string> = {}, db?: TestDataba
     ...env,
   });
   const logs = new CapturingLogger();
-  const app = await createApp(config, { logDestination: logs });
+  const app = await buildApp(config, logs);
   const responses: RecordedResponse[] = [];
   app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply, payload) => {
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) {

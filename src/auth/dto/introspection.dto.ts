@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS } from '../permissions.js';
+import { ALL_PERMISSIONS } from '../../access/permissions.js';
 
 export class IntrospectionRequestDto {
   @ApiProperty({ description: 'An API key or an access token.' })

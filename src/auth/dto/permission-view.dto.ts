@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS } from '../permissions.js';
+import { ALL_PERMISSIONS } from '../../access/permissions.js';
 
 @ApiSchema({ name: 'Permission' })
 export class PermissionViewDto {

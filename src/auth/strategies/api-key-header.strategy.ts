@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
 import { ApiKeyVerifier } from '../../identities/api-key-verifier.js';
-import type { Principal } from '../principal.js';
+import type { Principal } from '../../access/principal.js';
 
 /** `X-API-KEY: <key>` (SimpleVM). */
 @Injectable()

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { looksLikeApiKey } from '../../identities/api-key.js';
 import { ApiKeyVerifier } from '../../identities/api-key-verifier.js';
-import type { Principal } from '../principal.js';
+import type { Principal } from '../../access/principal.js';
 import { TokenService } from '../token.service.js';
 
 /**

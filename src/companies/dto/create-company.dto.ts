@@ -1,12 +1,11 @@
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { COMPANY_STATUSES, type CompanyStatus } from '../company.entity.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PLAIN_TEXT, PlainText } from '../../common/input-rules.js';
+import { COMPANY_STATUSES, type CompanyStatus } from '../company.entity.js';
 
 export class CreateCompanyDto {
-  @ApiProperty({ minLength: 1, maxLength: 128, pattern: '^[^<>=]*$' })
-  @IsString()
-  @Length(1, 128)
-  @Matches(/^[^<>=]*$/, { message: 'name must not contain <, > or =' })
+  @ApiProperty({ minLength: 1, maxLength: 128, pattern: PLAIN_TEXT.source })
+  @PlainText('name', 1)
   name: string;
 
   @ApiPropertyOptional({ enum: COMPANY_STATUSES, default: 'active' })

@@ -11,16 +11,16 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   MaxLength,
   Min,
-  validateSync,
 } from 'class-validator';
-import { ALL_PERMISSIONS, SURFACES } from '../../auth/permissions.js';
-import { ApiError } from '../../common/api-error.js';
 import { ApiBody, ApiProperty, ApiPropertyOptional, ApiQuery } from '@nestjs/swagger';
+import { ALL_PERMISSIONS, SURFACES } from '../../access/permissions.js';
+import { ApiError } from '../../common/api-error.js';
+import { Description, PLAIN_TEXT } from '../../common/input-rules.js';
+import { checkDto } from '../../common/validation.js';
 
 /** `scopes=["integration","rest"]` (VSPC guide), repeated `scopes=rest&scopes=ui`, or a JSON array. */
 function listFromQuery({ value }: { value: unknown }): unknown {
@@ -54,10 +54,8 @@ function intFromQuery({ value }: { value: unknown }): unknown {
 
 /** Fields of an API key's policy, accepted in the query (VSPC) or a JSON body (extensions too). */
 export class ApiKeyPolicyDto {
-  @ApiProperty({ minLength: 1, maxLength: 128, pattern: '^[^<>=]*$' })
-  @IsString({ message: 'description is required (1-128 characters)' })
-  @Length(1, 128)
-  @Matches(/^[^<>=]*$/, { message: 'description must not contain <, > or =' })
+  @ApiProperty({ minLength: 1, maxLength: 128, pattern: PLAIN_TEXT.source })
+  @Description()
   description: string;
 
   @ApiProperty({ type: [String], enum: SURFACES, description: 'Surfaces the key may call.' })
@@ -134,12 +132,10 @@ export function parseApiKeyPolicy(query: Record<string, unknown>, body: unknown)
     if (!FIELDS.has(name)) throw ApiError.badRequest(`Unknown field "${name}".`, { propertyName: name });
   }
   const dto = plainToInstance(ApiKeyPolicyDto, merged);
-  const errors = validateSync(dto, { forbidUnknownValues: true });
-  if (errors.length) {
-    const [error] = errors;
-    const message = Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`;
-    const inQuery = body === undefined || body === null || !(error.property in (body as object));
-    throw ApiError.badRequest(message, inQuery ? { parameterName: error.property } : { propertyName: error.property });
+  const problem = checkDto(dto);
+  if (problem) {
+    const inQuery = body === undefined || body === null || !(problem.property in (body as object));
+    throw ApiError.badRequest(problem.message, inQuery ? { parameterName: problem.property } : { propertyName: problem.property });
   }
   return dto;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS, SURFACES } from '../../auth/permissions.js';
+import { ALL_PERMISSIONS, SURFACES } from '../../access/permissions.js';
+import { PLAIN_TEXT } from '../../common/input-rules.js';
 import { IDENTITY_PROVIDERS, type IdentityProvider } from '../identity.entity.js';
 import type { IdentityView, ReportedStatus } from '../identity.mapper.js';
 
@@ -26,7 +27,7 @@ export class IdentityViewDto implements IdentityView {
   @ApiProperty({ enum: IDENTITY_PROVIDERS, description: '`VSPC` password, `AK` API key, `TOTP` second factor.' })
   identityProviderName: IdentityProvider;
 
-  @ApiProperty({ minLength: 1, maxLength: 128, pattern: '^[^<>=]*$' })
+  @ApiProperty({ minLength: 1, maxLength: 128, pattern: PLAIN_TEXT.source })
   description: string;
 
   @ApiProperty({ description: 'Only GET, HEAD and OPTIONS.' })

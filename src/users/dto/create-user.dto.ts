@@ -1,20 +1,17 @@
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
-import { ROLES, type Role } from '../roles.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
-export const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+import { IsBoolean, IsIn, IsOptional, IsUUID, ValidateIf } from 'class-validator';
+import { ROLES, type Role } from '../../access/roles.js';
+import { EmailAddress, LOGIN_PATTERN, LoginName, Password, PlainText } from '../../common/input-rules.js';
 
 export class CreateUserDto {
   @ApiProperty({ pattern: LOGIN_PATTERN.source, example: 'jdoe' })
-  @IsString()
-  @Matches(LOGIN_PATTERN, { message: 'login must be 1-64 of letters, digits and ._@-' })
+  @LoginName()
   login: string;
 
   /** Required unless the user is a service user, which never logs in with a password. */
   @ApiPropertyOptional({ minLength: 8, maxLength: 256, format: 'password', description: 'Required unless `isService`.' })
   @ValidateIf((dto: CreateUserDto) => !dto.isService || dto.password !== undefined)
-  @IsString()
-  @Length(8, 256)
+  @Password()
   password?: string;
 
   @ApiProperty({ enum: ROLES })
@@ -33,20 +30,16 @@ export class CreateUserDto {
 
   @ApiPropertyOptional({ maxLength: 128 })
   @IsOptional()
-  @IsString()
-  @Length(0, 128)
-  @Matches(/^[^<>=]*$/, { message: 'firstName must not contain <, > or =' })
+  @PlainText('firstName')
   firstName?: string;
 
   @ApiPropertyOptional({ maxLength: 128 })
   @IsOptional()
-  @IsString()
-  @Length(0, 128)
-  @Matches(/^[^<>=]*$/, { message: 'lastName must not contain <, > or =' })
+  @PlainText('lastName')
   lastName?: string;
 
-  @ApiPropertyOptional({ format: 'email' })
+  @ApiPropertyOptional({ format: 'email', description: 'An e-mail address, or `""` for none.' })
   @IsOptional()
-  @IsEmail()
+  @EmailAddress()
   email?: string;
 }

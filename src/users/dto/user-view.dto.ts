@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS } from '../../auth/permissions.js';
-import { ROLES, type Role } from '../roles.js';
+import { ALL_PERMISSIONS } from '../../access/permissions.js';
+import { ROLES, type Role } from '../../access/roles.js';
 import { USER_STATUSES, type UserStatus } from '../user.entity.js';
 import type { UserView } from '../user.mapper.js';
 

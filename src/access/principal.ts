@@ -1,18 +1,21 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
-import type { Role } from '../users/roles.js';
+import type { Role } from './roles.js';
 import type { Permission, Surface } from './permissions.js';
 
 /** A parsed allowlist entry: an address range as `[address, prefix length]`. */
 export type Network = [IPv4 | IPv6, number];
 
-/** Everything `authorize()` and the services need to know about the caller. */
+/**
+ * Everything `authorize()` and the services need to know about the caller. Cached principals are
+ * evicted when one of these fields changes in the database, so it holds nothing that may change
+ * without changing access: a company's name, say, is looked up where it is shown.
+ */
 export interface Principal {
   kind: 'session' | 'apiKey';
   userUid: string;
   userName: string;
   role: Role;
   companyUid: string;
-  companyName: string;
   /** The identity used to authenticate: the API key's, or null for a session. */
   identityId: number | null;
   identityStatus: 'enabled' | 'disabled';
@@ -50,6 +53,12 @@ export interface AccessRequest {
   retryAfterSeconds?: number;
 }
 
-export type Decision =
-  | { allow: true }
-  | { allow: false; status: 401 | 403 | 429; reason: string; retryAfterSeconds?: number };
+/** A refusal: the HTTP status it maps to, why, and for 429 when to retry. */
+export interface Denial {
+  allow: false;
+  status: 401 | 403 | 429;
+  reason: string;
+  retryAfterSeconds?: number;
+}
+
+export type Decision = { allow: true } | Denial;

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { generateSecret, generateURI, verify } from 'otplib';
-import { AuditService } from '../audit/audit.service.js';
-import type { Principal } from '../auth/principal.js';
-import { ApiError } from '../common/api-error.js';
-import { SecretsService } from '../database/secrets.service.js';
-import type { User } from '../users/user.entity.js';
-import { UsersService } from '../users/users.service.js';
-import { Identity, sessionIdentityDefaults } from './identity.entity.js';
-import { identityTarget } from './identity.mapper.js';
+import type { Principal } from '../../access/principal.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { ApiError } from '../../common/api-error.js';
+import { SecretsService } from '../../database/secrets.service.js';
+import type { User } from '../../users/user.entity.js';
+import { UsersService } from '../../users/users.service.js';
+import { IdentitiesRepository } from '../identities.repository.js';
+import { type Identity, sessionIdentityDefaults } from '../identity.entity.js';
+import { identityTarget } from '../identity.mapper.js';
 import { seal, unseal } from './secret-box.js';
 
 const ISSUER = 'Latchkey';
@@ -24,7 +24,7 @@ const TOLERANCE_SECONDS = 30;
 @Injectable()
 export class TotpService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly identities: IdentitiesRepository,
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
@@ -34,16 +34,16 @@ export class TotpService {
     if (userUid !== principal.userUid) throw ApiError.notFound('User');
     const user = await this.users.getManageable(principal, userUid);
     if (user.isService) throw ApiError.badRequest('Service users cannot log in, so they have no second factor.');
-    const existing = await this.em.find(Identity, { user, provider: 'TOTP' });
+    const existing = await this.identities.find({ user, provider: 'TOTP' });
     if (existing.some((identity) => identity.status === 'enabled')) {
       throw ApiError.conflict('A second factor is already enrolled; delete it before enrolling another.');
     }
     const seed = generateSecret();
     // As for API keys: the audit entry names the new identity's id, so it follows the insert,
     // in the same transaction.
-    const identity = await this.em.transactional(async (em) => {
-      existing.forEach((pending) => em.remove(pending));
-      const created = em.create(Identity, {
+    const identity = await this.identities.transactional(async () => {
+      existing.forEach((pending) => this.identities.remove(pending));
+      const created = this.identities.add({
         user,
         provider: 'TOTP',
         description: 'Authenticator app',
@@ -54,8 +54,8 @@ export class TotpService {
         ...sessionIdentityDefaults(),
         createdBy: principal.userUid,
       });
-      await em.flush();
-      this.audit.recordChange(principal, 'identity.totpEnrolled', identityTarget(created), { userUid: user.instanceUid }, em);
+      await this.identities.flush();
+      this.audit.recordChange(principal, 'identity.totpEnrolled', identityTarget(created), { userUid: user.instanceUid });
       return created;
     });
     return { identity, otpauthUrl: generateURI({ issuer: ISSUER, label: user.login, secret: seed }) };
@@ -63,28 +63,28 @@ export class TotpService {
 
   async confirm(principal: Principal, userUid: string, id: number, code: string): Promise<Identity> {
     if (userUid !== principal.userUid) throw ApiError.notFound('Identity');
-    const identity = await this.em.findOne(Identity, { id, provider: 'TOTP', user: userUid }, { populate: ['user', 'user.company', 'secret'] });
+    const identity = await this.identities.findOne({ id, provider: 'TOTP', user: userUid }, true);
     if (!identity) throw ApiError.notFound('Identity');
     if (identity.status === 'enabled') throw ApiError.conflict('This second factor is already confirmed.');
     const valid = await this.checkCode(identity, code);
     if (!valid) throw ApiError.badRequest('The code is not valid.', { propertyName: 'code' });
     identity.status = 'enabled';
     this.audit.recordChange(principal, 'identity.totpConfirmed', identityTarget(identity), { userUid: identity.user.instanceUid });
-    await this.em.flush();
+    await this.identities.flush();
     return identity;
   }
 
-  async hasSecondFactor(em: EntityManager, user: User): Promise<boolean> {
-    return (await em.count(Identity, { user, provider: 'TOTP', status: 'enabled' })) > 0;
+  async hasSecondFactor(user: User): Promise<boolean> {
+    return (await this.identities.count({ user, provider: 'TOTP', status: 'enabled' })) > 0;
   }
 
   /** Check a login code: valid, unused, and consumed atomically so a replay in the same window fails. */
-  async verifyLogin(em: EntityManager, user: User, code: string): Promise<boolean> {
-    const identity = await em.findOne(Identity, { user, provider: 'TOTP', status: 'enabled' }, { populate: ['secret'] });
-    return identity ? this.checkCode(identity, code, em) : false;
+  async verifyLogin(user: User, code: string): Promise<boolean> {
+    const identity = await this.identities.findOne({ user, provider: 'TOTP', status: 'enabled' }, true);
+    return identity ? this.checkCode(identity, code) : false;
   }
 
-  private async checkCode(identity: Identity, code: string, em: EntityManager = this.em): Promise<boolean> {
+  private async checkCode(identity: Identity, code: string): Promise<boolean> {
     if (!/^\d{6}$/.test(code) || !identity.secret) return false;
     const result = await verify({
       secret: unseal(identity.secret, this.key()),
@@ -93,13 +93,7 @@ export class TotpService {
       afterTimeStep: identity.otpLastTimeStep ?? undefined,
     }).catch(() => ({ valid: false as const }));
     if (!result.valid || !('timeStep' in result)) return false;
-    const previous = identity.otpLastTimeStep ?? null;
-    const claimed = await em.nativeUpdate(
-      Identity,
-      { id: identity.id, otpLastTimeStep: previous },
-      { otpLastTimeStep: result.timeStep, lastUsedAt: new Date() },
-    );
-    if (claimed !== 1) return false;
+    if (!(await this.identities.claimTimeStep(identity.id, identity.otpLastTimeStep ?? null, result.timeStep, new Date()))) return false;
     identity.otpLastTimeStep = result.timeStep;
     return true;
   }
@@ -107,5 +101,4 @@ export class TotpService {
   private key(): Buffer {
     return this.secrets.get('totp-encryption');
   }
-
 }

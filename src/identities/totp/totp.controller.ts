@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
-import { Access } from '../auth/access.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { Principal } from '../auth/principal.js';
-import { one } from '../common/envelope.js';
-import { ApiData } from '../common/openapi.js';
-import { IdentityViewDto } from './dto/identity-view.dto.js';
-import { TotpCodeDto, TotpEnrolmentDto } from './dto/totp.dto.js';
-import { toIdentityView } from './identity.mapper.js';
+import { Access } from '../../access/access.decorator.js';
+import { CurrentPrincipal } from '../../access/current-principal.decorator.js';
+import type { Principal } from '../../access/principal.js';
+import { one } from '../../common/envelope.js';
+import { ApiData } from '../../common/openapi.js';
+import { IdentityViewDto } from '../dto/identity-view.dto.js';
+import { TotpCodeDto, TotpEnrolmentDto } from './totp.dto.js';
+import { toIdentityView } from '../identity.mapper.js';
 import { TotpService } from './totp.service.js';
 
 /** Second factor: enrol (shows the seed once as an otpauth URL), then confirm with a first code. */

@@ -12,7 +12,6 @@ function principal(overrides: Partial<Principal> = {}): Principal {
     userName: 'alice',
     role: 'companyAdministrator',
     companyUid: 'c1',
-    companyName: 'Acme',
     identityId: 7,
     identityStatus: 'enabled',
     userStatus: 'enabled',

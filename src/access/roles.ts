@@ -1,4 +1,4 @@
-import { ALL_PERMISSIONS, type Permission } from '../auth/permissions.js';
+import { ALL_PERMISSIONS, type Permission } from './permissions.js';
 
 export const PROVIDER_ROLES = ['portalAdministrator', 'portalOperator', 'readonlyUser'] as const;
 export const TENANT_ROLES = ['companyOwner', 'companyAdministrator', 'companyUser'] as const;

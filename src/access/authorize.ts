@@ -1,11 +1,11 @@
 import { addressAllowed } from './networks.js';
-import type { AccessRequest, Decision, Principal } from './principal.js';
+import type { AccessRequest, Decision, Denial, Principal } from './principal.js';
 import { canonicalPath, pathAllowed } from './request-path.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const ALLOW: Decision = { allow: true };
 
-function deny(status: 401 | 403 | 429, reason: string, retryAfterSeconds?: number): Decision {
+function deny(status: Denial['status'], reason: string, retryAfterSeconds?: number): Denial {
   return { allow: false, status, reason, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
 }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { type CredentialChange, CredentialEvents } from './credential-events.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { type CredentialChange, CredentialChanges, EVERYTHING } from './credential-changes.js';
 
 export const CREDENTIALS_CHANNEL = 'latchkey_credentials';
-/** NOTIFY payloads must stay under 8000 bytes; a longer id list is sent as "everything changed". */
+/** NOTIFY payloads must stay under 8000 bytes; longer lists are sent as "everything changed". */
 const MAX_PAYLOAD = 7_000;
 const MAX_BACKLOG = 100;
 const RETRY_MIN_MS = 100;
@@ -18,13 +18,18 @@ interface Message {
   change: CredentialChange;
 }
 
+const isList = (value: unknown, item: (element: unknown) => boolean): boolean => Array.isArray(value) && value.every(item);
+const isUid = (value: unknown): boolean => typeof value === 'string' && value.length <= 64;
+
 function parse(payload: string | undefined): Message | null {
   try {
     const message = JSON.parse(payload ?? '') as Message;
     const { change } = message;
     if (typeof message.origin !== 'string' || !change) return null;
     if (change.kind === 'all') return message;
-    if (change.kind === 'identities' && Array.isArray(change.ids) && change.ids.every(Number.isInteger)) return message;
+    if (change.kind === 'changed' && isList(change.identities, Number.isInteger) && isList(change.users, isUid) && isList(change.companies, isUid)) {
+      return message;
+    }
     return null;
   } catch {
     return null;
@@ -33,8 +38,8 @@ function parse(payload: string | undefined): Message | null {
 
 /**
  * Carries credential changes between instances that share one PostgreSQL database, with
- * LISTEN/NOTIFY on a dedicated connection: local changes are published after their flush, and
- * changes from other instances are replayed into CredentialEvents (so their cached principals
+ * LISTEN/NOTIFY on a dedicated connection: local changes are published after their commit, and
+ * changes from other instances are replayed into CredentialChanges (so their cached principals
  * are evicted here, typically within milliseconds). An instance that loses its listener clears
  * its cache, keeps clearing it every second until it listens again, then clears once more — so
  * nothing it missed can outlive the outage by more than a second. On SQLite (one instance) it
@@ -45,7 +50,7 @@ export class CredentialRelay implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('CredentialRelay');
   /** Identifies this instance's own messages, which it has already applied. */
   readonly instanceId = randomUUID();
-  private client: pg.Client | null = null;
+  protected client: pg.Client | null = null;
   private listening = false;
   private closing = false;
   private retryMs = RETRY_MIN_MS;
@@ -55,7 +60,7 @@ export class CredentialRelay implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly events: CredentialEvents,
+    private readonly events: CredentialChanges,
   ) {}
 
   get enabled(): boolean {
@@ -86,14 +91,9 @@ export class CredentialRelay implements OnModuleInit, OnApplicationShutdown {
     await client?.end().catch(() => undefined);
   }
 
-  /** Drops the listener connection as a network failure would (used by the tests). */
-  interrupt(): void {
-    this.client?.emit('error', new Error('listener interrupted'));
-  }
-
   private publish(change: CredentialChange): void {
     let payload = JSON.stringify({ origin: this.instanceId, change } satisfies Message);
-    if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ origin: this.instanceId, change: { kind: 'all' } } satisfies Message);
+    if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ origin: this.instanceId, change: EVERYTHING } satisfies Message);
     if (!this.listening || !this.client) {
       this.queue(payload);
       return;
@@ -108,7 +108,7 @@ export class CredentialRelay implements OnModuleInit, OnApplicationShutdown {
   private queue(payload: string): void {
     this.backlog.push(payload);
     if (this.backlog.length > MAX_BACKLOG) {
-      this.backlog = [JSON.stringify({ origin: this.instanceId, change: { kind: 'all' } } satisfies Message)];
+      this.backlog = [JSON.stringify({ origin: this.instanceId, change: EVERYTHING } satisfies Message)];
     }
   }
 
@@ -137,7 +137,7 @@ export class CredentialRelay implements OnModuleInit, OnApplicationShutdown {
       clearInterval(this.staleTimer);
       this.staleTimer = null;
       // Changes made elsewhere while we were deaf are unknown: start from the database again.
-      this.events.emit({ kind: 'all' }, 'remote');
+      this.events.emit(EVERYTHING, 'remote');
       this.logger.log('listening for credential changes again');
     }
     const backlog = this.backlog;
@@ -159,8 +159,8 @@ export class CredentialRelay implements OnModuleInit, OnApplicationShutdown {
     client?.on('error', () => undefined);
     client?.end().catch(() => undefined);
     this.logger.warn(`credential change listener lost (${error instanceof Error ? error.message : String(error)}); clearing cached credentials`);
-    this.events.emit({ kind: 'all' }, 'remote');
-    this.staleTimer ??= setInterval(() => this.events.emit({ kind: 'all' }, 'remote'), UNRELAYED_CACHE_MS);
+    this.events.emit(EVERYTHING, 'remote');
+    this.staleTimer ??= setInterval(() => this.events.emit(EVERYTHING, 'remote'), UNRELAYED_CACHE_MS);
     this.staleTimer.unref();
     const delay = this.retryMs;
     this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);

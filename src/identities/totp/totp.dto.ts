@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import { IdentityViewDto } from './identity-view.dto.js';
+import { IdentityViewDto } from '../dto/identity-view.dto.js';
 
 export class TotpCodeDto {
   @ApiProperty({ pattern: '^\\d{6}$', example: '123456', description: 'A current code from the authenticator app.' })

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import pg from 'pg';
-import { migrate } from './migrate.js';
-import { ormOptions } from './orm.config.js';
+import { migrate } from './database/migrate.js';
+import { ormOptions } from './database/orm.config.js';
+import { ENTITIES } from './schema.js';
 
 /**
  * `npm run migration:create -- <name>`: diff the entities against the committed migrations and
@@ -13,7 +14,7 @@ import { ormOptions } from './orm.config.js';
  * dropped here through PG_ADMIN_URL (default: the local server's `postgres` database).
  */
 async function createFor(databaseUrl: string, name: string): Promise<string | undefined> {
-  const orm = await MikroORM.init(ormOptions(databaseUrl) as Options);
+  const orm = await MikroORM.init(ormOptions(databaseUrl, ENTITIES) as Options);
   try {
     await migrate(orm);
     const result = await orm.migrator.create(undefined, false, false, name);

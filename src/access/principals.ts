@@ -1,0 +1,109 @@
+import { parseNetwork } from './networks.js';
+import { isReadPermission, SURFACES, type Permission, type Surface } from './permissions.js';
+import type { Network, Principal } from './principal.js';
+import { ROLE_PERMISSIONS, type Role } from './roles.js';
+
+/**
+ * What a principal is built from, as plain shapes: the users and identities modules' entities
+ * satisfy them, and this module needs to know nothing else of those modules.
+ */
+export interface PrincipalOwner {
+  instanceUid: string;
+  login: string;
+  role: Role;
+  status: 'enabled' | 'disabled';
+  company: { instanceUid: string; status: 'active' | 'disabled' };
+}
+
+/** An API key identity's narrowing policy, with its owner loaded. */
+export interface PrincipalKey {
+  id: number;
+  status: 'enabled' | 'disabled';
+  scopes: readonly string[];
+  isReadAccessOnly: boolean;
+  /** Null means "as the user". */
+  permissions?: readonly string[] | null;
+  pathPrefixes: readonly string[];
+  ownObjectsOnly: boolean;
+  allowedIps: readonly string[];
+  expirationDate?: Date | null;
+  rateLimitPerMinute?: number | null;
+  user: PrincipalOwner;
+}
+
+function base(user: PrincipalOwner): Omit<Principal, 'kind' | 'identityId' | 'identityStatus' | 'scopes' | 'readOnly' | 'permissions'> {
+  return {
+    userUid: user.instanceUid,
+    userName: user.login,
+    role: user.role,
+    companyUid: user.company.instanceUid,
+    userStatus: user.status,
+    companyStatus: user.company.status,
+    pathPrefixes: [],
+    ownObjectsOnly: false,
+    allowedNetworks: [],
+    expiresAt: null,
+    rateLimitPerMinute: null,
+    clientIp: '',
+  };
+}
+
+/** Read-only credentials keep only the read permissions, so they never report what they cannot do. */
+function narrowForReadOnly(permissions: ReadonlySet<Permission>, readOnly: boolean): ReadonlySet<Permission> {
+  return readOnly ? new Set([...permissions].filter(isReadPermission)) : permissions;
+}
+
+/** Permissions a key acts with: its own list narrowed to its user's role, and to reads when read-only. */
+export function keyPermissions(key: Pick<PrincipalKey, 'permissions' | 'isReadAccessOnly'> & { user: Pick<PrincipalOwner, 'role'> }): ReadonlySet<Permission> {
+  const role = ROLE_PERMISSIONS[key.user.role];
+  const own = key.permissions ? new Set(key.permissions.filter((p): p is Permission => role.has(p as Permission))) : role;
+  return narrowForReadOnly(own, key.isReadAccessOnly);
+}
+
+/** A password (or second-factor) session acts with its user's full role on every surface. */
+export function sessionPrincipal(user: PrincipalOwner, readOnly: boolean): Principal {
+  return {
+    ...base(user),
+    kind: 'session',
+    identityId: null,
+    identityStatus: 'enabled',
+    scopes: new Set<Surface>(SURFACES),
+    readOnly,
+    permissions: narrowForReadOnly(ROLE_PERMISSIONS[user.role], readOnly),
+  };
+}
+
+/** An API key acts as its user, narrowed by its own policy. */
+export function keyPrincipal(key: PrincipalKey): Principal {
+  return {
+    ...base(key.user),
+    kind: 'apiKey',
+    identityId: key.id,
+    identityStatus: key.status,
+    scopes: new Set(key.scopes as Surface[]),
+    readOnly: key.isReadAccessOnly,
+    permissions: keyPermissions(key),
+    pathPrefixes: key.pathPrefixes,
+    ownObjectsOnly: key.ownObjectsOnly,
+    allowedNetworks: key.allowedIps.map(parseNetwork).filter((n): n is Network => n !== null),
+    expiresAt: key.expirationDate ?? null,
+    rateLimitPerMinute: key.rateLimitPerMinute ?? null,
+  };
+}
+
+/**
+ * The stored fields principals are built from, by source. A cached principal is stale only when
+ * one of these changes; typed by the shapes above, so a new principal field cannot be forgotten.
+ */
+const KEY_FIELDS: Record<Exclude<keyof PrincipalKey, 'id'>, true> = {
+  status: true, scopes: true, isReadAccessOnly: true, permissions: true, pathPrefixes: true, ownObjectsOnly: true,
+  allowedIps: true, expirationDate: true, rateLimitPerMinute: true, user: true,
+};
+const OWNER_FIELDS: Record<Exclude<keyof PrincipalOwner, 'instanceUid'>, true> = { login: true, role: true, status: true, company: true };
+const COMPANY_FIELDS: Record<Exclude<keyof PrincipalOwner['company'], 'instanceUid'>, true> = { status: true };
+
+export const PRINCIPAL_FIELDS = {
+  key: new Set(Object.keys(KEY_FIELDS)),
+  owner: new Set(Object.keys(OWNER_FIELDS)),
+  company: new Set(Object.keys(COMPANY_FIELDS)),
+} as const;
