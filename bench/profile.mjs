@@ -1,0 +1,153 @@
+// `npm run bench:profile`: the built server under `node --cpu-prof` (bench/profile-server.mjs)
+// while autocannon sends authenticated pings, then the top self-time frames of the load window.
+//
+//   BENCH_PROFILE_SECONDS   length of the profiled load (default 20; a 5 s warm-up comes first)
+//   BENCH_PROFILE_KEYS      distinct keys sent round robin (default 1: one cached key, the hot
+//                           path; e.g. 100000 to profile first uses and cache misses)
+//   BENCH_PROFILE_ROUTE     auth (default) or public
+//   BENCH_PROFILE_SECTION   before | after: also write the table into docs/performance.md
+//
+// Prints the table (markdown) on stdout and keeps the .cpuprofile in bench/profiles/ (open it in
+// Chrome DevTools, Performance tab, or any .cpuprofile viewer). Only samples taken during the
+// profiled load count: boot and warm-up are cut off by time (V8's profile clock and
+// process.hrtime are both the monotonic clock).
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cleanup, log, ROOT, startChild, stopChild, work } from './lib/children.mjs';
+import { replaceSection } from './lib/docs.mjs';
+import { ADMIN, API, createTemplateKey, startLatchkey } from './lib/latchkey-server.mjs';
+import { run } from './lib/load.mjs';
+import { seedKeys } from './lib/seed-keys.mjs';
+
+const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 20);
+const KEYS = Number(process.env.BENCH_PROFILE_KEYS ?? 1);
+const ROUTE = process.env.BENCH_PROFILE_ROUTE ?? 'auth';
+const SECTION = process.env.BENCH_PROFILE_SECTION;
+const CONNECTIONS = 16;
+const TOP = 15;
+const now = () => Number(process.hrtime.bigint() / 1000n);
+
+/** User and system CPU time of a process so far, in clock ticks (/proc/<pid>/stat fields 14-15). */
+function cpuTicks(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { user: Number(fields[11]), system: Number(fields[12]) };
+}
+
+/**
+ * Self time per frame (function, file, line) over the samples taken in [from, to] (µs); with
+ * `jsOnly`, only frames that have a source location (JavaScript: Latchkey, packages, Node's lib).
+ */
+function topFrames(profile, from, to, { top = TOP, jsOnly = false } = {}) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let t = profile.startTime;
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    if (t < from || t > to) continue;
+    const dt = profile.timeDeltas[i + 1] ?? 0;
+    const node = byId.get(profile.samples[i]);
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    total += dt;
+    if (jsOnly && !url) continue;
+    const file = url ? url.replace(/^file:\/\//, '') : '';
+    const where = file ? `${file.startsWith(ROOT) ? relative(ROOT, file) : file}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'}\t${where}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  }
+  const frames = [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, us]) => {
+    const [fn, where] = key.split('\t');
+    return { fn, where, ms: us / 1000, share: us / total };
+  });
+  return { frames, busyMs: total / 1000 };
+}
+
+/** Busy time per package (node_modules/<name>), Latchkey's own code, Node internals, V8. */
+function byPackage(profile, from, to) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const out = new Map();
+  let t = profile.startTime;
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    if (t < from || t > to) continue;
+    const dt = profile.timeDeltas[i + 1] ?? 0;
+    const { functionName, url } = byId.get(profile.samples[i]).callFrame;
+    if (functionName === '(idle)') continue;
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+    const group = m ? m[1] : url.includes('/dist/') ? 'latchkey (dist/)' : url.startsWith('node:') ? "Node's lib" : url ? 'other' : `native ${functionName}`;
+    out.set(group, (out.get(group) ?? 0) + dt);
+    total += dt;
+  }
+  return [...out].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([group, us]) => ({ group, share: us / total }));
+}
+
+async function main() {
+  const db = join(work, 'profile.sqlite');
+  const first = await startLatchkey(db);
+  const template = await createTemplateKey(first.url);
+  await stopChild(first);
+  const keys = KEYS > 1 ? seedKeys(db, { templateIdentityId: template.id, target: KEYS, sampleRate: 1 }).sample : [template.key];
+  const profDir = join(work, 'cpuprofile');
+  const server = await startChild(fileURLToPath(new URL('./profile-server.mjs', import.meta.url)), {
+    env: { DATABASE_URL: `sqlite:${db}`, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, AUTH_FAILURES_PER_MINUTE: '1000000' },
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=100'],
+    ready: /latchkey listening on/,
+  });
+  const url = `${server.url}${API}/${ROUTE === 'public' ? 'ping' : 'ping/authenticated'}`;
+  const rotate = { header: ROUTE === 'public' ? 'x-bench-key' : 'authorization', values: keys, cursor: { next: 0 }, format: (k) => `Bearer ${k}` };
+  log(`warming up 5s, then profiling ${SECONDS}s of ${ROUTE} pings (${keys.length} distinct key${keys.length > 1 ? 's' : ''}, ${CONNECTIONS} connections)`);
+  await run({ url, connections: CONNECTIONS, seconds: 5, rotate });
+  const cpu0 = cpuTicks(server.child.pid);
+  const from = now();
+  const load = await run({ url, connections: CONNECTIONS, seconds: SECONDS, rotate });
+  const to = now();
+  const cpu1 = cpuTicks(server.child.pid);
+  const user = cpu1.user - cpu0.user;
+  const system = cpu1.system - cpu0.system;
+  await stopChild(server, 'SIGUSR2');
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  const profile = JSON.parse(readFileSync(join(profDir, file), 'utf8'));
+  const kept = join(ROOT, 'bench/profiles', `${ROUTE}-${keys.length}keys-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  mkdirSync(join(ROOT, 'bench/profiles'), { recursive: true });
+  copyFileSync(join(profDir, file), kept);
+
+  const { frames, busyMs } = topFrames(profile, from, to);
+  const { frames: js } = topFrames(profile, from, to, { jsOnly: true });
+  const packages = byPackage(profile, from, to);
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
+  const rows = (list) => [
+    '| # | self | self % | function | where |',
+    '|---:|---:|---:|---|---|',
+    ...list.map((f, i) => `| ${i + 1} | ${f.ms.toFixed(0)} ms | ${pct(f.share)} | \`${f.fn}\` | ${f.where ? `\`${f.where}\`` : 'native'} |`),
+  ];
+  const wallMs = (to - from) / 1000;
+  const table = [
+    `\`npm run bench:profile\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs, Node ${process.version}, load ${loadavg()[0].toFixed(1)}): ` +
+      `${SECONDS} s of ${ROUTE === 'public' ? 'public' : 'authenticated'} pings, ${keys.length} distinct key${keys.length > 1 ? 's' : ''}, ${CONNECTIONS} connections, ` +
+      `${Math.round(load.rps)} req/s; the server's main thread was busy ${Math.round((busyMs / wallMs) * 100)} % of the window (${((busyMs * 1000) / load.requests).toFixed(1)} µs per request); ` +
+      `the process's CPU time (/proc, all threads) was ${Math.round((100 * system) / (user + system))} % system (kernel), ${Math.round((100 * user) / (user + system))} % user.`,
+    '',
+    `Top ${TOP} frames by self time (native frames have no location; shares are of the server's busy time):`,
+    '',
+    ...rows(frames),
+    '',
+    `Top ${TOP} JavaScript frames (frames with a location only):`,
+    '',
+    ...rows(js),
+    '',
+    'Self time by package: ' + packages.map((p) => `${p.group} ${pct(p.share)}`).join(', ') + '.',
+  ].join('\n');
+  console.log(table);
+  log(`profile kept in ${relative(ROOT, kept)}`);
+  if (SECTION) replaceSection(join(ROOT, 'docs/performance.md'), `profile-${SECTION}`, table);
+}
+
+main().then(cleanup, async (error) => {
+  log(`failed: ${error?.stack ?? error}`);
+  await cleanup();
+  process.exitCode = 1;
+});
