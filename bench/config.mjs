@@ -7,9 +7,9 @@ const num = (name, full, quick) => Number(process.env[name] ?? (QUICK ? quick : 
 export const config = {
   quick: QUICK,
   /** Length of one measured throughput pass, seconds. */
-  seconds: num('BENCH_SECONDS', 4, 1),
+  seconds: num('BENCH_SECONDS', 2, 1),
   /** Interleaved passes per ratio; each ratio is the median of its per-pass ratios. */
-  passes: num('BENCH_PASSES', 5, 3),
+  passes: num('BENCH_PASSES', 10, 3),
   /** Connections of the throughput passes. */
   connections: num('BENCH_CONNECTIONS', 16, 16),
   /** Connection counts of the sweep, its pass length and passes. */
@@ -30,6 +30,8 @@ export const config = {
   cacheFill: process.env.BENCH_CACHE_FILL ? Number(process.env.BENCH_CACHE_FILL) : QUICK ? 5_000 : undefined,
   /** Principals cached in-process to weigh one. */
   principals: num('BENCH_PRINCIPALS', 20_000, 3_000),
+  /** Added to the stamp of the generated docs, e.g. 'validation run on a shared machine'. */
+  label: process.env.BENCH_LABEL ?? '',
   /** Whole run watchdog, minutes. */
   watchdogMinutes: num('BENCH_WATCHDOG_MINUTES', 20, 10),
 };

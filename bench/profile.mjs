@@ -15,7 +15,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanup, log, ROOT, startChild, stopChild, work } from './lib/children.mjs';
+import { cleanup, cpuTime, log, ROOT, startChild, stopChild, work } from './lib/children.mjs';
 import { replaceSection } from './lib/docs.mjs';
 import { ADMIN, API, createTemplateKey, startLatchkey } from './lib/latchkey-server.mjs';
 import { run } from './lib/load.mjs';
@@ -29,11 +29,6 @@ const CONNECTIONS = 16;
 const TOP = 15;
 const now = () => Number(process.hrtime.bigint() / 1000n);
 
-/** User and system CPU time of a process so far, in clock ticks (/proc/<pid>/stat fields 14-15). */
-function cpuTicks(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { user: Number(fields[11]), system: Number(fields[12]) };
-}
 
 /**
  * Self time per frame (function, file, line) over the samples taken in [from, to] (µs); with
@@ -101,11 +96,11 @@ async function main() {
   const rotate = { header: ROUTE === 'public' ? 'x-bench-key' : 'authorization', values: keys, cursor: { next: 0 }, format: (k) => `Bearer ${k}` };
   log(`warming up 5s, then profiling ${SECONDS}s of ${ROUTE} pings (${keys.length} distinct key${keys.length > 1 ? 's' : ''}, ${CONNECTIONS} connections)`);
   await run({ url, connections: CONNECTIONS, seconds: 5, rotate });
-  const cpu0 = cpuTicks(server.child.pid);
+  const cpu0 = cpuTime(server.child.pid);
   const from = now();
   const load = await run({ url, connections: CONNECTIONS, seconds: SECONDS, rotate });
   const to = now();
-  const cpu1 = cpuTicks(server.child.pid);
+  const cpu1 = cpuTime(server.child.pid);
   const user = cpu1.user - cpu0.user;
   const system = cpu1.system - cpu0.system;
   await stopChild(server, 'SIGUSR2');

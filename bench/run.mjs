@@ -118,7 +118,7 @@ async function main() {
   const report = { at: new Date().toISOString(), quick: config.quick, machine, durationSeconds: seconds, config, results, tables };
   writeFileSync(join(ROOT, config.quick ? 'bench/results.quick.json' : 'bench/results.json'), JSON.stringify(report, null, 2) + '\n');
   if (!config.quick) {
-    const stamp = `${report.at.slice(0, 10)}, ${machine.cpus} CPUs ${machine.cpuModel}, Node ${machine.node}, load ${loadAtStart.toFixed(1)}→${machine.loadAverage1m.atEnd.toFixed(1)}`;
+    const stamp = `${report.at.slice(0, 10)}, ${machine.cpus} CPUs ${machine.cpuModel}, Node ${machine.node}, load ${loadAtStart.toFixed(1)}→${machine.loadAverage1m.atEnd.toFixed(1)}${config.label ? `; ${config.label}` : ''}`;
     try {
       writeConnectionDocs(tables.connections, stamp);
     } catch (error) {

@@ -2,7 +2,7 @@
 // each stopped at the end whatever happens. Output goes to a file in the work folder, not to a
 // pipe: a pipe drained by the bench process (which also runs the load) would throttle a server
 // that logs every request, and measure the pipe instead of the server.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -102,4 +102,13 @@ export async function cleanup() {
 export function rssMegabytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** User and system CPU time of a process so far, in µs (/proc/<pid>/stat fields 14 and 15). */
+export function cpuTime(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const us = (ticks) => (Number(ticks) * 1e6) / CLOCK_TICKS;
+  return { user: us(fields[11]), system: us(fields[12]) };
 }

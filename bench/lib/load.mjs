@@ -1,5 +1,6 @@
 // Load generation with autocannon, and the interleaving discipline every ratio uses.
 import autocannon from 'autocannon';
+import { cpuTime } from './children.mjs';
 import { median } from './stats.mjs';
 
 /**
@@ -9,9 +10,11 @@ import { median } from './stats.mjs';
  * is shared between runs so that successive passes continue the round robin.
  *
  * Latency is taken per response (float ms) rather than from autocannon's histogram, whose
- * resolution is 1 ms. Returns req/s over the measured wall time, p50/p99 in ms and the counts.
+ * resolution is 1 ms. With `pid` (the server's), also the server's CPU time per request, from
+ * /proc: less sensitive than req/s to other load on the machine. Returns req/s over the measured
+ * wall time, p50/p99 in ms, CPU µs per request and the counts.
  */
-export async function run({ url, connections, seconds, amount, maxSeconds = 600, headers = {}, rotate, allowErrors = false }) {
+export async function run({ url, connections, seconds, amount, maxSeconds = 600, headers = {}, rotate, pid, allowErrors = false }) {
   const requests = rotate
     ? [{
         method: 'GET',
@@ -23,6 +26,7 @@ export async function run({ url, connections, seconds, amount, maxSeconds = 600,
       }]
     : undefined;
   const latencies = [];
+  const cpuBefore = pid ? cpuTime(pid) : null;
   const started = performance.now();
   const instance = autocannon({
     url,
@@ -36,6 +40,7 @@ export async function run({ url, connections, seconds, amount, maxSeconds = 600,
   const result = await instance;
   if (stopper) clearTimeout(stopper);
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = pid ? cpuTime(pid) : null;
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad && !allowErrors) {
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
@@ -49,6 +54,7 @@ export async function run({ url, connections, seconds, amount, maxSeconds = 600,
     seconds: elapsed,
     p50Ms: at(50),
     p99Ms: at(99),
+    cpuUsPerRequest: pid ? (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / (ok + bad) : undefined,
     bad,
     stoppedEarly: Boolean(amount && ok + bad < amount),
   };
@@ -72,8 +78,19 @@ export async function interleave(passes, targets, onPass = () => {}) {
   return out;
 }
 
-/** Per-pass ratios of `a` over `b` (req/s), their median, and the raw rates. */
+/**
+ * Per-pass ratios of `a` over `b` (req/s), their median, and the raw rates. When both sides
+ * carry the server's CPU per request, also the cost ratio (b's CPU per request over a's, per
+ * pass, median): what the throughput ratio would be if the servers were CPU-bound alone.
+ */
 export function ratioOf(a, b) {
   const perPass = a.map((r, i) => r.rps / b[i].rps);
-  return { value: median(perPass), perPass, rps: { numerator: a.map((r) => Math.round(r.rps)), denominator: b.map((r) => Math.round(r.rps)) } };
+  const out = { value: median(perPass), perPass, rps: { numerator: a.map((r) => Math.round(r.rps)), denominator: b.map((r) => Math.round(r.rps)) } };
+  if (a.every((r) => r.cpuUsPerRequest) && b.every((r) => r.cpuUsPerRequest)) {
+    out.cpu = {
+      ratio: median(a.map((r, i) => b[i].cpuUsPerRequest / r.cpuUsPerRequest)),
+      usPerRequest: { numerator: a.map((r) => Number(r.cpuUsPerRequest.toFixed(1))), denominator: b.map((r) => Number(r.cpuUsPerRequest.toFixed(1))) },
+    };
+  }
+  return out;
 }

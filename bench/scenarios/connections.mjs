@@ -15,11 +15,12 @@ import { lineChart } from '../lib/svg.mjs';
 export async function connectionSweep({ config, results, servers, keys, tables }) {
   const { sweep, sweepSeconds: seconds, sweepPasses: passes } = config;
   const headers = { authorization: `Bearer ${keys.latchkey}` };
+  const pid = servers.latchkey.child.pid;
   const rows = [];
   for (const connections of sweep) {
     const out = await interleave(passes, {
-      public: () => run({ url: `${servers.latchkey.url}${API}/ping`, connections, seconds }),
-      auth: () => run({ url: `${servers.latchkey.url}${API}/ping/authenticated`, connections, seconds, headers }),
+      public: () => run({ url: `${servers.latchkey.url}${API}/ping`, connections, seconds, pid }),
+      auth: () => run({ url: `${servers.latchkey.url}${API}/ping/authenticated`, connections, seconds, headers, pid }),
     });
     const row = {
       connections,
@@ -29,6 +30,8 @@ export async function connectionSweep({ config, results, servers, keys, tables }
       authP50Ms: round(median(out.auth.map((r) => r.p50Ms)), 3),
       authP99Ms: round(median(out.auth.map((r) => r.p99Ms)), 3),
       publicP99Ms: round(median(out.public.map((r) => r.p99Ms)), 3),
+      publicCpuUsPerRequest: round(median(out.public.map((r) => r.cpuUsPerRequest)), 1),
+      authCpuUsPerRequest: round(median(out.auth.map((r) => r.cpuUsPerRequest)), 1),
     };
     rows.push(row);
     log(`connections ${connections}: public ${row.publicRps} req/s, authenticated ${row.authRps} req/s (p99 ${row.authP99Ms} ms)`);

@@ -17,8 +17,9 @@ export async function manyKeys({ config, results, servers, keys }) {
   const format = (key) => `Bearer ${key}`;
   const authCursor = { next: 0 };
   const publicCursor = { next: 0 };
-  const auth = (options) => run({ url: `${base}${API}/ping/authenticated`, connections, rotate: { header: 'authorization', values: distinct, cursor: authCursor, format }, ...options });
-  const pub = () => run({ url: `${base}${API}/ping`, connections, seconds, rotate: { header: 'x-bench-key', values: distinct, cursor: publicCursor, format } });
+  const pid = servers.many.child.pid;
+  const auth = (options) => run({ url: `${base}${API}/ping/authenticated`, connections, pid, rotate: { header: 'authorization', values: distinct, cursor: authCursor, format }, ...options });
+  const pub = () => run({ url: `${base}${API}/ping`, connections, seconds, pid, rotate: { header: 'x-bench-key', values: distinct, cursor: publicCursor, format } });
 
   log(`many keys: cold pass over ${distinct.length} distinct keys (at most ${coldMaxSeconds}s)`);
   const before = await benchMetrics(base);
@@ -38,7 +39,7 @@ export async function manyKeys({ config, results, servers, keys }) {
     },
     public: pub,
   });
-  const { value, perPass, rps } = ratioOf(out.auth, out.public);
+  const { value, perPass, rps, cpu } = ratioOf(out.auth, out.public);
   const coverage = `${cold.requests} of ${distinct.length} keys`;
   results.record('auth_100k_keys_cold_rps', Math.round(cold.rps), 'reported', {
     distinctKeys: distinct.length,
@@ -48,6 +49,7 @@ export async function manyKeys({ config, results, servers, keys }) {
     keyLookups: afterCold.keyLookups - before.keyLookups,
     p50Ms: round(cold.p50Ms, 3),
     p99Ms: round(cold.p99Ms, 3),
+    cpuUsPerRequest: round(cold.cpuUsPerRequest, 1),
     vsPublicMedian: round(cold.rps / median(out.public.map((r) => r.rps))),
   });
   results.record('ratio_auth_100k_keys_vs_public', round(value), '>=0.85', {
@@ -55,6 +57,8 @@ export async function manyKeys({ config, results, servers, keys }) {
     coldPassCovered: coverage,
     perPass: perPass.map((r) => round(r, 3)),
     reqPerSec: { auth: rps.numerator, public: rps.denominator },
+    cpuRatio: round(cpu.ratio, 3),
+    cpuUsPerRequest: { auth: cpu.usPerRequest.numerator, public: cpu.usPerRequest.denominator },
     lookupsPerRequest: lookups.map((l) => round(l, 3)),
     note: 'lookupsPerRequest near 0 means the warm passes were answered from the cache; near 1, every request missed',
   });

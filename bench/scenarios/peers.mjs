@@ -13,12 +13,13 @@ import { median, round } from '../lib/stats.mjs';
 export async function peers({ config, results, servers, keys }) {
   const { seconds, connections, passes } = config;
   const bearer = (key) => ({ authorization: `Bearer ${key}` });
+  const on = (server) => ({ connections, seconds, pid: server.child.pid });
   const targets = {
-    public: () => run({ url: `${servers.latchkey.url}${API}/ping`, connections, seconds }),
-    auth: () => run({ url: `${servers.latchkey.url}${API}/ping/authenticated`, connections, seconds, headers: bearer(keys.latchkey) }),
-    fastify: () => run({ url: `${servers.fastify.url}/`, connections, seconds }),
-    bareNest: () => run({ url: `${servers.bareNest.url}${API}/ping`, connections, seconds }),
-    recipe: () => run({ url: `${servers.recipe.url}${API}/ping/authenticated`, connections, seconds, headers: bearer(keys.recipe) }),
+    public: () => run({ url: `${servers.latchkey.url}${API}/ping`, ...on(servers.latchkey) }),
+    auth: () => run({ url: `${servers.latchkey.url}${API}/ping/authenticated`, headers: bearer(keys.latchkey), ...on(servers.latchkey) }),
+    fastify: () => run({ url: `${servers.fastify.url}/`, ...on(servers.fastify) }),
+    bareNest: () => run({ url: `${servers.bareNest.url}${API}/ping`, ...on(servers.bareNest) }),
+    recipe: () => run({ url: `${servers.recipe.url}${API}/ping/authenticated`, headers: bearer(keys.recipe), ...on(servers.recipe) }),
   };
   log(`peers: warming up (${Object.keys(targets).length} x ${seconds}s), then ${passes} interleaved passes`);
   for (const target of Object.values(targets)) await target();
@@ -27,8 +28,14 @@ export async function peers({ config, results, servers, keys }) {
   });
 
   const line = (name, a, b, goal) => {
-    const { value, perPass, rps } = ratioOf(out[a], out[b]);
-    results.record(name, round(value), goal, { perPass: perPass.map((r) => round(r, 3)), reqPerSec: { [a]: rps.numerator, [b]: rps.denominator } });
+    const { value, perPass, rps, cpu } = ratioOf(out[a], out[b]);
+    results.record(name, round(value), goal, {
+      perPass: perPass.map((r) => round(r, 3)),
+      reqPerSec: { [a]: rps.numerator, [b]: rps.denominator },
+      cpuRatio: round(cpu.ratio, 3),
+      cpuUsPerRequest: { [a]: cpu.usPerRequest.numerator, [b]: cpu.usPerRequest.denominator },
+    });
+    log(`${name} ${round(value)} (per pass ${perPass.map((r) => r.toFixed(2)).join(' ')}; server CPU per request ratio ${cpu.ratio.toFixed(2)})`);
   };
   line('ratio_auth_vs_public', 'auth', 'public', '>=0.95');
   line('ratio_public_vs_fastify', 'public', 'fastify', '>=0.45');
