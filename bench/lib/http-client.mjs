@@ -41,8 +41,3 @@ export function createClient(base, sockets = 1) {
 
   return { get, many, close: () => agent.destroy() };
 }
-
-export function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}

@@ -1,4 +1,4 @@
-// The baseline for ratio_public_vs_fastify: a bare Fastify hello world on loopback, nothing else.
+// Peer for ratio_public_vs_fastify: a bare Fastify hello world on loopback, logger off, nothing else.
 import Fastify from 'fastify';
 
 const app = Fastify({ logger: false });

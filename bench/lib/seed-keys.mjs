@@ -3,7 +3,7 @@
 // format; hashes use the server's HMAC secret from `server_secrets` and the built key code.
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { displayPrefix, generateApiKey, hashApiKey } from '../dist/identities/api-key.js';
+import { displayPrefix, generateApiKey, hashApiKey } from '../latchkey.mjs';
 
 const BATCH = 50_000;
 const KEYS_PER_USER = 1_000;
