@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, login, me, type Session } from './support/api.js';
+import { API, createCompany, createKey, createUser, login, me, type Session, userInput } from './support/api.js';
 import { chromiumAvailable, launchChromium, type Browser } from './support/browser.js';
 import { testDialect } from './support/database.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 /**
  * The web console in Debian's Chromium against the real server on a fresh database: what a person
@@ -87,11 +88,11 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     browser = await launchChromium();
     admin = await login(t);
     adminUid = (await me(t, admin.auth)).instanceUid;
-    await createUser(t, admin.auth, { login: AUDITOR.username, password: AUDITOR.password, role: 'readonlyUser' });
-    await createUser(t, admin.auth, { login: OPERATOR.username, password: OPERATOR.password, role: 'portalOperator' });
-    await createUser(t, admin.auth, { login: MFA_USER.username, password: MFA_USER.password, role: 'readonlyUser' });
+    await createUser(t, admin.auth, userInput(AUDITOR.username, ROLE.PortalReadonlyOperator, { password: AUDITOR.password }));
+    await createUser(t, admin.auth, userInput(OPERATOR.username, ROLE.PortalOperator, { password: OPERATOR.password }));
+    await createUser(t, admin.auth, userInput(MFA_USER.username, ROLE.PortalReadonlyOperator, { password: MFA_USER.password }));
     const acme = await createCompany(t, admin.auth, 'Acme Ltd');
-    acmeUserUid = await createUser(t, admin.auth, { login: COMPANY_USER.username, password: COMPANY_USER.password, role: 'companyUser', organizationUid: acme });
+    acmeUserUid = await createUser(t, admin.auth, userInput(COMPANY_USER.username, ROLE.CompanyLocationUser, { password: COMPANY_USER.password, organizationUid: acme }));
     // Another user's key, for those who may look at it but not change it.
     await createKey(t, admin.auth, acmeUserUid, { description: ACME_KEY });
   });

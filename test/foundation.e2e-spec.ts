@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createCompany, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 describe('foundation: tokens, users, companies, envelope', () => {
   let t: TestApp;
@@ -19,7 +20,7 @@ describe('foundation: tokens, users, companies, envelope', () => {
       expect(res.body).toMatchObject({ token_type: 'bearer', expires_in: 3600, access_token: expect.any(String), refresh_token: expect.any(String) });
       expect(res.headers['cache-control']).toBe('no-store');
       const user = await me(t, { Authorization: `Bearer ${res.body.access_token}` });
-      expect(user).toMatchObject({ login: 'admin', role: 'portalAdministrator', companyName: 'Provider' });
+      expect(user).toMatchObject({ login: 'admin', role: ROLE.PortalAdministrator, companyName: 'Provider' });
     });
 
     it('accepts JSON as well as forms', async () => {
@@ -76,10 +77,10 @@ describe('foundation: tokens, users, companies, envelope', () => {
     });
 
     it('validates DTOs at the edge and names the property', async () => {
-      const res = await t.http.post(`${API}/users`).set(admin).send({ login: 'bad login!', role: 'companyUser' });
+      const res = await t.http.post(`${API}/users`).set(admin).send({ login: 'bad login!', role: ROLE.CompanyLocationUser });
       expectEnvelopeError(res, 400);
       expect(res.body.errors[0]).toMatchObject({ type: 'logical', propertyName: 'login' });
-      const unknown = await t.http.post(`${API}/users`).set(admin).send({ login: 'x1', role: 'portalOperator', password: 'password-123', admin: true });
+      const unknown = await t.http.post(`${API}/users`).set(admin).send({ login: 'x1', role: ROLE.PortalOperator, password: 'password-123', admin: true });
       expectEnvelopeError(unknown, 400);
       const paging = await t.http.get(`${API}/users?limit=501`).set(admin);
       expectEnvelopeError(paging, 400);
@@ -102,8 +103,8 @@ describe('foundation: tokens, users, companies, envelope', () => {
     beforeAll(async () => {
       companyA = await createCompany(t, admin, 'Alpha');
       companyB = await createCompany(t, admin, 'Beta');
-      await createUser(t, admin, { login: 'owner-a', role: 'companyOwner', organizationUid: companyA });
-      await createUser(t, admin, { login: 'user-b', role: 'companyUser', organizationUid: companyB });
+      await createUser(t, admin, userInput('owner-a', ROLE.CompanyOwner, { organizationUid: companyA }));
+      await createUser(t, admin, userInput('user-b', ROLE.CompanyLocationUser, { organizationUid: companyB }));
       ownerA = (await login(t, 'owner-a', 'password-123')).auth;
     });
 
@@ -116,15 +117,15 @@ describe('foundation: tokens, users, companies, envelope', () => {
     });
 
     it('keeps tenant managers inside their company and below their role', async () => {
-      expectEnvelopeError(await t.http.post(`${API}/users`).set(ownerA).send({ login: 'x-b', role: 'companyUser', password: 'password-123', organizationUid: companyB }), 404);
-      expectEnvelopeError(await t.http.post(`${API}/users`).set(ownerA).send({ login: 'x-admin', role: 'portalAdministrator', password: 'password-123' }), 403);
-      const created = await t.http.post(`${API}/users`).set(ownerA).send({ login: 'worker-a', role: 'companyUser', password: 'password-123' });
+      expectEnvelopeError(await t.http.post(`${API}/users`).set(ownerA).send({ login: 'x-b', role: ROLE.CompanyLocationUser, password: 'password-123', organizationUid: companyB }), 404);
+      expectEnvelopeError(await t.http.post(`${API}/users`).set(ownerA).send({ login: 'x-admin', role: ROLE.PortalAdministrator, password: 'password-123' }), 403);
+      const created = await t.http.post(`${API}/users`).set(ownerA).send({ login: 'worker-a', role: ROLE.CompanyLocationUser, password: 'password-123' });
       expect(created.status).toBe(200);
       expect(created.body.data.organizationUid).toBe(companyA);
     });
 
     it('patches users with JSON Patch and refuses read-only properties', async () => {
-      const uid = await createUser(t, admin, { login: 'patchme', role: 'readonlyUser' });
+      const uid = await createUser(t, admin, userInput('patchme', ROLE.PortalReadonlyOperator));
       const ok = await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path: '/FirstName', value: 'Pat' }]);
       expect(ok.status).toBe(200);
       expect(ok.body.data.firstName).toBe('Pat');
@@ -133,19 +134,19 @@ describe('foundation: tokens, users, companies, envelope', () => {
     });
 
     it('refuses login to disabled users and disabled companies', async () => {
-      const uid = await createUser(t, admin, { login: 'tobedisabled', role: 'readonlyUser' });
+      const uid = await createUser(t, admin, userInput('tobedisabled', ROLE.PortalReadonlyOperator));
       await login(t, 'tobedisabled', 'password-123');
       await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
       const res = await t.http.post(`${API}/token`).send({ grant_type: 'password', username: 'tobedisabled', password: 'password-123' });
       expect(res.body.error).toBe('invalid_grant');
       const company = await createCompany(t, admin, 'Gamma');
-      await createUser(t, admin, { login: 'gamma-user', role: 'companyUser', organizationUid: company });
+      await createUser(t, admin, userInput('gamma-user', ROLE.CompanyLocationUser, { organizationUid: company }));
       await t.http.patch(`${API}/organizations/companies/${company}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
       expect((await t.http.post(`${API}/token`).send({ grant_type: 'password', username: 'gamma-user', password: 'password-123' })).body.error).toBe('invalid_grant');
     });
 
     it('keeps service users from logging in with a password', async () => {
-      await t.http.post(`${API}/users`).set(admin).send({ login: 'robot', role: 'readonlyUser', isService: true }).expect(200);
+      await t.http.post(`${API}/users`).set(admin).send({ login: 'robot', role: ROLE.PortalReadonlyOperator, isService: true }).expect(200);
       const res = await t.http.post(`${API}/token`).send({ grant_type: 'password', username: 'robot', password: 'anything-at-all' });
       expect(res.body.error).toBe('invalid_grant');
     });

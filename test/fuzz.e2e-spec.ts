@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../src/identities/api-key.js';
-import { API, createCompany, createKey, createUser, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, login, me, userInput } from './support/api.js';
 import { stateFingerprint } from './support/database-text.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
 import { RawClient, type RawRequest, type RawResponse } from './support/raw-http.js';
 import { SecretLedger } from './support/secrets.js';
+import { ROLE } from '../src/access/roles.js';
 
 /**
  * Property-based fuzzing of every route over real HTTP. For any input — wrong types, huge or odd
@@ -94,7 +95,7 @@ const ADVERSARIAL_STRINGS = [
   '', ' ', '\u0000', '\t\r\n', 'null', 'undefined', 'true', 'NaN', '-1', '0', '1e309', '9'.repeat(40), '0x1F', '1.5',
   '../../etc/passwd', '%2e%2e%2f', '<script>alert(1)</script>', "' or 1=1 --", '"; drop table users; --', '${7*7}', '{{7*7}}',
   '__proto__', 'constructor', 'Ω≈ç√∫', '𝕃𝕒𝕥𝕔𝕙', '\u202e\u0066\u0064\u0070', '\uFEFF', '\uD800', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇',
-  'rest', 'ui', 'integration', 'enabled', 'disabled', 'disabledDueToUser', 'portalAdministrator', 'companyOwner', 'password',
+  'rest', 'ui', 'integration', 'enabled', 'disabled', 'disabledDueToUser', ROLE.PortalAdministrator, ROLE.CompanyOwner, 'password',
   'refresh_token', '2026-01-01T00:00:00Z', '1999-01-01T00:00:00.000Z', '=/api/v3/users', '/api/v3', '10.0.0.0/8', '::1/128',
   'lk_' + 'A'.repeat(49), generateApiKey(),
 ];
@@ -378,9 +379,9 @@ describe('fuzzing every route', () => {
       fixtures.companyUid = await createCompany(t, admin, `Fuzz Co ${Date.now()}`);
     }
     const user = await t.http.get(`${API}/users/${fixtures.userUid}`).set(admin);
-    if (user.status !== 200 || user.body.data.organizationUid !== fixtures.companyUid || user.body.data.status !== 'enabled' || user.body.data.role !== 'companyAdministrator') {
+    if (user.status !== 200 || user.body.data.organizationUid !== fixtures.companyUid || user.body.data.status !== 'enabled' || user.body.data.role !== ROLE.CompanyAdministrator) {
       if (user.status === 200) await t.http.delete(`${API}/users/${fixtures.userUid}`).set(admin);
-      fixtures.userUid = await createUser(t, admin, { login: `fuzz-target-${Date.now()}`, role: 'companyAdministrator', organizationUid: fixtures.companyUid });
+      fixtures.userUid = await createUser(t, admin, userInput(`fuzz-target-${Date.now()}`, ROLE.CompanyAdministrator, { organizationUid: fixtures.companyUid }));
     }
     const probe = await t.http.get(`${API}/users/me`).set('X-API-KEY', fixtures.tenantKey);
     const key = await t.http.get(`${API}/users/${fixtures.userUid}/logins/${fixtures.keyId}`).set(admin);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { databaseText } from './support/database-text.js';
 import { startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 describe('API-key identities (VSPC logins)', () => {
   let t: TestApp;
@@ -153,9 +154,9 @@ describe('API-key identities (VSPC logins)', () => {
     beforeAll(async () => {
       companyA = await createCompany(t, admin, 'Keys Alpha');
       const companyB = await createCompany(t, admin, 'Keys Beta');
-      await createUser(t, admin, { login: 'k-owner-a', role: 'companyOwner', organizationUid: companyA });
-      workerA = await createUser(t, admin, { login: 'k-worker-a', role: 'companyUser', organizationUid: companyA });
-      userB = await createUser(t, admin, { login: 'k-user-b', role: 'companyAdministrator', organizationUid: companyB });
+      await createUser(t, admin, userInput('k-owner-a', ROLE.CompanyOwner, { organizationUid: companyA }));
+      workerA = await createUser(t, admin, userInput('k-worker-a', ROLE.CompanyLocationUser, { organizationUid: companyA }));
+      userB = await createUser(t, admin, userInput('k-user-b', ROLE.CompanyAdministrator, { organizationUid: companyB }));
       ownerA = (await login(t, 'k-owner-a', 'password-123')).auth;
       userBAuth = (await login(t, 'k-user-b', 'password-123')).auth;
     });
