@@ -30,7 +30,7 @@ const TAKE_SHOTS = testDialect() === 'sqlite';
 const AUDITOR = { username: 'auditor', password: 'auditor-password-1' };
 const OPERATOR = { username: 'operator', password: 'operator-password-1' };
 const COMPANY_USER = { username: 'acme-user', password: 'acme-password-1' };
-// Signs in with a second factor set up in the console; a Read-only User, since that needs no right.
+// Signs in with a second factor set up in the console; a Portal Read-only Operator, since that needs no right.
 const MFA_USER = { username: 'two-factor', password: 'two-factor-password-1' };
 const ACME_KEY = 'Acme sync';
 const KEY_NAME = 'Nightly report';
@@ -146,7 +146,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     // Use the copied key as curl would: it reads, and it is read-only.
     const read = await callWithKey(t, copied);
     expect(read.status, JSON.stringify(read.body)).toBe(200);
-    expect(read.body.data.login).toBe(ADMIN.username);
+    expect(read.body.data.userName).toBe(ADMIN.username);
     const write = await callWithKey(t, copied, 'POST', `/users/${adminUid}/logins/apikey`, { description: 'from a read-only key', scopes: ['rest'] });
     expect(write.status, JSON.stringify(write.body)).toBe(403);
 
@@ -253,7 +253,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     const nav = p.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
     expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
-    expect(await p.getByRole('note').innerText()).toMatch(/Read-only User\) can look at identities but not create or change them/);
+    expect(await p.getByRole('note').innerText()).toMatch(/Portal Read-only Operator\) can look at identities but not create or change them/);
     for (const button of await p.getByRole('article').getByRole('button').all()) expect(await button.isDisabled()).toBe(true);
     // A second factor for oneself needs no right, so it is offered to every role.
     expect(await p.getByRole('button', { name: 'Set up authenticator app' }).isEnabled()).toBe(true);
@@ -265,7 +265,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(403);
 
     // Other users and their keys: visible, not changeable.
-    await expectReadOnlyUsers(p, 'Read-only User');
+    await expectReadOnlyUsers(p, 'Portal Read-only Operator');
     await p.close();
   });
 
@@ -321,7 +321,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     await totp.getByText(/An authenticator app is required when you sign in/).waitFor();
     const card = p.getByRole('article', { name: 'Authenticator app' });
     await card.getByText('Enabled', { exact: true }).waitFor();
-    // A Read-only User cannot delete identities, so "Remove" is disabled, and the section says whom to ask.
+    // A Portal Read-only Operator cannot delete identities, so "Remove" is disabled, and the section says whom to ask.
     expect(await card.getByRole('button', { name: 'Remove Authenticator app' }).isDisabled()).toBe(true);
     expect(await totp.innerText()).toContain('ask an administrator');
 

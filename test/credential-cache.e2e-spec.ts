@@ -96,11 +96,11 @@ describe('verification cache: revocation stays immediate', () => {
     const owner = await createUser(t, admin.auth, userInput('cache-owner', ROLE.CompanyAdministrator, { organizationUid: company }));
     const { key } = await createKey(t, admin.auth, owner);
     await t.http.get(PING).set(bearer(key)).expect(200);
-    await t.http.patch(`${API}/users/${owner}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${owner}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expectEnvelopeError(await t.http.get(PING).set(bearer(key)), 401);
-    await t.http.patch(`${API}/users/${owner}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'enabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${owner}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Enabled' }]).expect(200);
     await t.http.get(PING).set(bearer(key)).expect(200);
-    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expectEnvelopeError(await t.http.get(PING).set(bearer(key)), 401);
   });
 
@@ -143,7 +143,7 @@ describe('verification cache: evicts exactly what changed', () => {
 
   it('renaming a user evicts no cached key', async () => {
     await lookupsFor('alice', 'bob', 'admin');
-    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/firstName', value: 'Alicia' }, { op: 'replace', path: '/lastName', value: 'A' }]).expect(200);
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/profile/firstName', value: 'Alicia' }, { op: 'replace', path: '/profile/lastName', value: 'A' }]).expect(200);
     expect(await lookupsFor('alice', 'bob', 'admin')).toBe(0);
   });
 
@@ -161,18 +161,18 @@ describe('verification cache: evicts exactly what changed', () => {
 
   it('disabling a user evicts only that user\'s keys', async () => {
     await lookupsFor('alice', 'bob', 'admin');
-    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     const before = verifier.lookups;
     expectEnvelopeError(await t.http.get(PING).set(bearer(keys.alice)), 401);
     expect(verifier.lookups - before).toBe(1);
     expect(await lookupsFor('bob', 'admin')).toBe(0);
-    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'enabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Enabled' }]).expect(200);
     expect(await lookupsFor('alice', 'bob', 'admin')).toBe(1);
   });
 
   it('disabling a company evicts only its users\' keys', async () => {
     await lookupsFor('alice', 'bob', 'admin');
-    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     const before = verifier.lookups;
     for (const name of ['alice', 'bob'] as const) expectEnvelopeError(await t.http.get(PING).set(bearer(keys[name])), 401);
     expect(verifier.lookups - before).toBe(2);
@@ -226,7 +226,7 @@ describe.runIf(testDialect() === 'postgresql')('verification cache across instan
     const owner = await createUser(a, adminA.auth, userInput('relay-owner', ROLE.PortalOperator));
     const { key } = await createKey(a, adminA.auth, owner);
     await b.http.get(PING).set(bearer(key)).expect(200);
-    await a.http.patch(`${API}/users/${owner}`).set(adminA.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await a.http.patch(`${API}/users/${owner}`).set(adminA.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expect(await refusedWithin(b, key, 1_000)).toBeLessThanOrEqual(1_000);
   });
 

@@ -198,15 +198,15 @@ describe('API-key identities (VSPC logins)', () => {
       issued.push(key);
       const worker = await t.http.get(`${API}/users/${workerA}/logins/${id}`).set(admin);
       expect(worker.body.data.status).toBe('enabled');
-      await t.http.patch(`${API}/users/${workerA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+      await t.http.patch(`${API}/users/${workerA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
       expect((await t.http.get(`${API}/users/${workerA}/logins/${id}`).set(admin)).body.data.status).toBe('disabledDueToUser');
       expectEnvelopeError(await t.http.get(`${API}/users/me`).set('X-API-KEY', key), 401);
-      await t.http.patch(`${API}/users/${workerA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'enabled' }]).expect(200);
+      await t.http.patch(`${API}/users/${workerA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Enabled' }]).expect(200);
       expect((await t.http.get(`${API}/users/me`).set('X-API-KEY', key)).status).toBe(200);
-      await t.http.patch(`${API}/organizations/companies/${companyA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+      await t.http.patch(`${API}/organizations/companies/${companyA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
       expect((await t.http.get(`${API}/users/${workerA}/logins/${id}`).set(admin)).body.data.status).toBe('disabledDueToCompany');
       expectEnvelopeError(await t.http.get(`${API}/users/me`).set('X-API-KEY', key), 401);
-      await t.http.patch(`${API}/organizations/companies/${companyA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'active' }]).expect(200);
+      await t.http.patch(`${API}/organizations/companies/${companyA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Active' }]).expect(200);
     });
   });
 

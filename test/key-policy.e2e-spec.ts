@@ -80,7 +80,7 @@ describe('key policy beyond VSPC', () => {
   });
 
   it('lets administrators create service users that own keys but cannot log in', async () => {
-    const res = await t.http.post(`${API}/users`).set(owner).send({ login: 'p-robot', role: ROLE.CompanyLocationUser, isService: true });
+    const res = await t.http.post(`${API}/users`).set(owner).send(userInput('p-robot', ROLE.CompanyLocationUser, { isService: true }));
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ isService: true, organizationUid: company });
     const robot = res.body.data.instanceUid;
@@ -88,7 +88,7 @@ describe('key policy beyond VSPC', () => {
     expect(token.body.error).toBe('invalid_grant');
     const { key } = await createKey(t, owner, robot);
     const whoami = await t.http.get(`${API}/users/me`).set('Authorization', `Bearer ${key}`);
-    expect(whoami.body.data).toMatchObject({ login: 'p-robot', isService: true });
+    expect(whoami.body.data).toMatchObject({ userName: 'p-robot', isService: true });
   });
 
   describe('path restriction', () => {
@@ -119,10 +119,10 @@ describe('key policy beyond VSPC', () => {
     const workerKey = await createKey(t, admin, workerUid, { description: 'worker key' });
     const { key } = await createKey(t, owner, ownerUid, { ownObjectsOnly: true });
     expectEnvelopeError(await t.http.get(`${API}/users/${workerUid}/logins/${workerKey.id}`).set('X-API-KEY', key), 404);
-    const created = await t.http.post(`${API}/users`).set('X-API-KEY', key).send({ login: 'p-mine', role: ROLE.CompanyLocationUser, password: 'password-123' });
+    const created = await t.http.post(`${API}/users`).set('X-API-KEY', key).send(userInput('p-mine', ROLE.CompanyLocationUser));
     expect(created.status).toBe(200);
     const users = await t.http.get(`${API}/users`).set('X-API-KEY', key);
-    const logins = users.body.data.map((u: { login: string }) => u.login);
+    const logins = users.body.data.map((u: { userName: string }) => u.userName);
     expect(logins).toEqual(expect.arrayContaining(['p-mine', 'p-owner']));
     expect(logins).not.toContain('p-worker'); // same company, but created by the administrator
     expectEnvelopeError(await t.http.get(`${API}/users/${workerUid}`).set('X-API-KEY', key), 404);

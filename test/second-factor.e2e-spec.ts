@@ -73,7 +73,7 @@ describe('two-factor login (TOTP identities)', () => {
   it('keeps API keys working for users with a second factor', async () => {
     const res = await t.http.get(`${API}/users/me`).set('X-API-KEY', key);
     expect(res.status).toBe(200);
-    expect(res.body.data.login).toBe('mfa-user');
+    expect(res.body.data.userName).toBe('mfa-user');
   });
 
   it('throttles wrong codes', async () => {

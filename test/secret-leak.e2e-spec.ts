@@ -48,13 +48,13 @@ describe('no secret in the database, the logs or any other answer', () => {
     await t.http.post(`${API}/token`).type('form').send({ grant_type: 'password', username: 'nobody', password: ownerPassword }).expect(400);
     const changed = password();
     ledger.add('password', changed);
-    await t.http.patch(`${API}/users/${ownerUid}`).set(admin).send([{ op: 'replace', path: '/password', value: changed }]).expect(200);
+    await t.http.patch(`${API}/users/${ownerUid}`).set(admin).send([{ op: 'replace', path: '/credentials/password', value: changed }]).expect(200);
     const relogged = remember(await login(t, 'leak-owner', changed));
     await t.http.post(`${API}/token`).type('form').send({ grant_type: 'password', username: 'leak-owner', password: ownerPassword }).expect(400);
     const userPassword = password();
     ledger.add('password', userPassword);
     const userUid = await createUser(t, relogged.auth, userInput('leak-user', ROLE.CompanyLocationUser, { password: userPassword }));
-    await t.http.patch(`${API}/users/${userUid}`).set(relogged.auth).send([{ op: 'replace', path: '/password', value: 'short' }]).expect(400);
+    await t.http.patch(`${API}/users/${userUid}`).set(relogged.auth).send([{ op: 'replace', path: '/credentials/password', value: 'short' }]).expect(400);
     const serviceUid = await createUser(t, admin, userInput('leak-service', ROLE.CompanyLocationUser, { organizationUid: companyUid, isService: true }));
 
     // Keys: VSPC query form, JSON body with every extension, for a service user; all four transports.
