@@ -28,9 +28,9 @@ describe('VSPC requests: empty JSON bodies and select', () => {
 
   describe('a JSON content type with no body is no body', () => {
     /** Both ways of sending nothing: `Content-Length: 0` and a chunked body with no chunk. */
-    const variants = [
+    const variants: { name: string; headers: Record<string, string>; body?: string }[] = [
       { name: 'Content-Length: 0', headers: { 'content-type': 'application/json' }, body: '' },
-      { name: 'chunked, no chunk', headers: { 'content-type': 'application/json; charset=utf-8', 'transfer-encoding': 'chunked' }, body: undefined },
+      { name: 'chunked, no chunk', headers: { 'content-type': 'application/json; charset=utf-8', 'transfer-encoding': 'chunked' } },
     ];
     const send = (method: string, path: string, variant: (typeof variants)[number], headers: Record<string, string> = admin): Promise<RawResponse> =>
       raw.send({ method, path: `${API}${path}`, headers: { ...headers, ...variant.headers }, body: variant.body });

@@ -74,12 +74,12 @@ export function vspcErrors(name: VspcSchema, value: unknown): string[] {
 }
 
 /** `value` conforms to VSPC's schema `name`. */
-export function expectVspc(name: VspcSchema, value: unknown, label = name): void {
+export function expectVspc(name: VspcSchema, value: unknown, label: string = name): void {
   expect(vspcErrors(name, value), `${label} against VSPC's ${name}: ${JSON.stringify(value)}`).toEqual([]);
 }
 
 /** A success envelope of one `name`: `{ data, meta?, errors? }`. */
-export function expectVspcOne(name: VspcSchema, body: { data?: unknown; meta?: unknown; errors?: unknown }, label = name): void {
+export function expectVspcOne(name: VspcSchema, body: { data?: unknown; meta?: unknown; errors?: unknown }, label: string = name): void {
   expect(body.data, `${label}: data`).toBeDefined();
   expectVspc(name, body.data, label);
   if (body.meta !== undefined) expectVspc('ResponseMetadata', body.meta, `${label} meta`);
@@ -87,7 +87,7 @@ export function expectVspcOne(name: VspcSchema, body: { data?: unknown; meta?: u
 }
 
 /** A collection envelope: every item a `name`, and VSPC's paging information. */
-export function expectVspcPage(name: VspcSchema, body: { data?: unknown; meta?: unknown }, label = name): void {
+export function expectVspcPage(name: VspcSchema, body: { data?: unknown; meta?: unknown }, label: string = name): void {
   expect(Array.isArray(body.data), `${label}: data is a list`).toBe(true);
   (body.data as unknown[]).forEach((item, index) => expectVspc(name, item, `${label}[${index}]`));
   expectVspc('ResponseMetadata', body.meta, `${label} meta`);
