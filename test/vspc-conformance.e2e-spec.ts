@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE } from '../src/access/roles.js';
 import { API, createCompany, createKey, createUser, login, me, type Session, userInput } from './support/api.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
-import { expectVspc, expectVspcError, expectVspcOne, expectVspcPage } from './support/vspc.js';
+import { expectVspc, expectVspcError, expectVspcOne, expectVspcPage, type VspcSchema, vspcSchema } from './support/vspc.js';
 
 /**
  * Every answer of the routes Latchkey shares with VSPC, validated against VSPC's published
@@ -174,6 +174,40 @@ describe("VSPC conformance: answers validate against VSPC's schemas", () => {
       expectVspcError(refused.body, 'operator');
       const key = await createKey(t, admin.auth, adminUid, { description: 'about key', scopes: ['rest'], permissions: ['users:read'] });
       expect((await t.http.get(`${API}/about`).set('X-API-KEY', key.key)).status).toBe(403);
+    });
+  });
+
+  describe("Latchkey's OpenAPI document", () => {
+    interface Schema {
+      properties?: Record<string, Schema>;
+      required?: string[];
+      enum?: unknown[];
+      $ref?: string;
+      items?: Schema;
+    }
+    const enumOf = (schema: Schema | undefined, lookup: (ref: string) => Schema): unknown[] | undefined => {
+      if (!schema) return undefined;
+      if (schema.$ref) return enumOf(lookup(schema.$ref), lookup);
+      return schema.enum ?? schema.items?.enum;
+    };
+
+    it.each([
+      ['User', 'User'],
+      ['UserLogin', 'UserLogin'],
+      ['About', 'About'],
+      ['Provider', 'Provider'],
+    ] as const)("documents %s with VSPC's required properties and no value outside VSPC's enums", async (ours, theirs) => {
+      const doc = (await t.http.get(`${API}/openapi.json`).expect(200)).body as { components: { schemas: Record<string, Schema> } };
+      const own = doc.components.schemas[ours];
+      const vspc = vspcSchema(theirs as VspcSchema) as Schema;
+      const ownRef = (ref: string) => doc.components.schemas[ref.split('/').at(-1) as string];
+      const vspcRef = (ref: string) => vspcSchema(ref.split('/').at(-1) as VspcSchema) as Schema;
+      for (const name of vspc.required ?? []) expect(Object.keys(own.properties ?? {}), `${ours} documents ${name}`).toContain(name);
+      for (const [name, property] of Object.entries(vspc.properties ?? {})) {
+        const allowed = enumOf(property, vspcRef);
+        const documented = enumOf(own.properties?.[name], ownRef);
+        if (allowed && documented) expect(allowed, `${ours}.${name}`).toEqual(expect.arrayContaining(documented.filter((value) => value !== null)));
+      }
     });
   });
 });

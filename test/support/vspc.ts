@@ -44,17 +44,28 @@ function corrected(document: Document): Document {
 }
 
 let validators: Map<VspcSchema, ValidateFunction> | undefined;
+let loaded: Document | undefined;
+
+function document(): Document {
+  loaded ??= corrected(parse(readFileSync(SCHEMAS_FILE, 'utf8')) as Document);
+  return loaded;
+}
+
+/** VSPC's schema as published (after the corrections above), to compare documents with. */
+export function vspcSchema(name: VspcSchema): Record<string, unknown> {
+  return structuredClone(document().components.schemas[name]);
+}
 
 function validator(name: VspcSchema): ValidateFunction {
   if (!validators) {
-    const document = corrected(parse(readFileSync(SCHEMAS_FILE, 'utf8')) as Document);
+    const schemas = document();
     // The document's own annotations are known keywords, so strict mode still catches typos.
     const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
     ajv.addVocabulary(['components', 'x-extensible-enum', 'x-ms-enum', 'x-veeam-expandable', 'x-name', 'externalDocs']);
     (addFormatsModule as unknown as (ajv: Ajv) => Ajv)(ajv);
-    ajv.addSchema({ $id: 'vspc', ...document });
+    ajv.addSchema({ $id: 'vspc', ...schemas });
     validators = new Map();
-    for (const schema of Object.keys(document.components.schemas) as VspcSchema[]) {
+    for (const schema of Object.keys(schemas.components.schemas) as VspcSchema[]) {
       validators.set(schema, ajv.compile({ $ref: `vspc#/components/schemas/${schema}` }));
     }
   }
