@@ -7,7 +7,8 @@ import { bearer } from './http.mjs';
 import { API, clientAddress, createKey, USER_PASSWORD } from './setup.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-export const FAULT_KINDS = ['kill', 'postgres', 'redis', 'rolling'];
+/** In the order of the schedule: the rolling restart, the longest, first. */
+export const FAULT_KINDS = ['rolling', 'kill', 'postgres', 'redis'];
 /** After a fault has ended, answers within this long still count as inside it. */
 export const SETTLE_MS = 2000;
 /** An instance that has not exited this long after SIGTERM is killed (systemd waits 90 s by default). */
@@ -26,13 +27,13 @@ export class Faults {
     this.redisBursts = [];
   }
 
-  /** Waits until HAProxy sends traffic to every instance again. */
+  /** Waits until HAProxy sends traffic to every instance again (ramping up counts). */
   async allUp(timeoutMs = 60_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const states = await serverStates(this.socket).catch(() => ({}));
       const names = this.cluster.instances.map((i) => i.name);
-      if (names.every((name) => states[name] === 'UP')) return;
+      if (names.every((name) => states[name] === 'UP' || states[name] === 'STARTING')) return;
       if (Date.now() > deadline) throw new Error(`haproxy: not every server is UP after ${timeoutMs} ms: ${JSON.stringify(states)}`);
       await sleep(200);
     }
@@ -135,19 +136,26 @@ export class Faults {
       const record = { instance: instance.name, exitMs, exit: lifetime.exit, drainMs, msUntilRefused: observed.msUntilRefused, seen: observed.seen.slice(0, 40) };
       this.drains.push(record);
       fault.details.instances.push({ instance: instance.name, exitMs, drainMs });
-      await this.cluster.startInstance(instance);
+      const restarted = await this.cluster.startInstance(instance);
       await this.allUp();
+      record.startMs = restarted.readyAt - restarted.startedAt;
+      record.upMs = Date.now() - restarted.readyAt;
     }
   }
 }
 
+/** Quiet time between two faults, so that every run also has traffic outside the faults. */
+export const QUIET_MS = 3000;
+
 /**
- * When each fault starts: every kind `rounds` times, spread evenly over the run with quiet time
- * between them, in the order kill, postgres, redis, rolling.
+ * When each fault is due: every kind `rounds` times (twice in 5 minutes), spread evenly over the
+ * run, in the order of FAULT_KINDS. A
+ * fault that is due while the one before it still runs starts QUIET_MS after it; the traffic
+ * then goes on until the last fault is over.
  */
 export function schedule(seconds) {
   const rounds = Math.max(1, Math.floor(seconds / 120));
   const count = rounds * FAULT_KINDS.length;
-  const spacing = (seconds * 1000) / (count + 1);
-  return Array.from({ length: count }, (_, i) => ({ kind: FAULT_KINDS[i % FAULT_KINDS.length], round: Math.floor(i / FAULT_KINDS.length), at: Math.round((i + 0.7) * spacing) }));
+  const spacing = (seconds * 1000) / count;
+  return Array.from({ length: count }, (_, i) => ({ kind: FAULT_KINDS[i % FAULT_KINDS.length], round: Math.floor(i / FAULT_KINDS.length), at: Math.round(QUIET_MS + i * spacing) }));
 }

@@ -60,7 +60,10 @@ export function runtime(socket, command, timeoutMs = 5000) {
   });
 }
 
-/** Operational state of each server of a backend: { latchkey1: 'UP' | 'DOWN' | 'MAINT' | 'DRAIN', … }. */
+/**
+ * Operational state of each server of a backend: { latchkey1: 'UP' | 'STARTING' | 'DOWN' |
+ * 'STOPPING' | 'MAINT' | 'DRAIN', … }. STARTING: up and ramping (slowstart).
+ */
 export async function serverStates(socket, backend = 'latchkey') {
   const text = await runtime(socket, `show servers state ${backend}`);
   const states = {};
@@ -70,7 +73,7 @@ export async function serverStates(socket, backend = 'latchkey') {
     if (fields.length < 8 || fields[1] !== backend || !/^\d+$/.test(fields[5])) continue;
     const op = Number(fields[5]);
     const admin = Number(fields[6]);
-    states[fields[3]] = admin & 0x01 || admin & 0x04 ? 'MAINT' : admin & 0x08 ? 'DRAIN' : op === 2 ? 'UP' : op === 0 ? 'DOWN' : 'STARTING';
+    states[fields[3]] = admin & 0x01 || admin & 0x04 ? 'MAINT' : admin & 0x08 ? 'DRAIN' : ['DOWN', 'STARTING', 'UP', 'STOPPING'][op] ?? 'DOWN';
   }
   return states;
 }

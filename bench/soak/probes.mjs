@@ -7,7 +7,7 @@ import { API, clientAddress } from './setup.mjs';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The promise: no instance accepts a revoked key more than this long after the revocation's 200. */
 export const REVOCATION_BOUND_MS = 1000;
-const LATER_PROBES_MS = [3000, 10_000];
+const LATER_PROBES_MS = [3000];
 
 export class Probes {
   constructor(cluster, model) {
@@ -44,7 +44,7 @@ export class Probes {
 
   /**
    * Watches a revoked key on every instance: polled every 100 ms until refused (that delay is the
-   * propagation time), then once more 3 s and 10 s later. A 200 to a request sent more than 1 s
+   * propagation time), then once more 3 s later (and once at the end: finalSweep). A 200 to a request sent more than 1 s
    * after the revocation's answer is a broken promise.
    */
   watch(entry) {
@@ -81,7 +81,7 @@ export class Probes {
     }
   }
 
-  /** Waits for the watches still running (each ends within about 10 s). */
+  /** Waits for the watches still running (each ends within about 3 s). */
   async settle() {
     await Promise.all([...this.watches]);
   }

@@ -10,10 +10,12 @@ import { writeFileSync } from 'node:fs';
 export const PENDING = {
   sigterm_without_drain:
     'src/main.ts main() + src/observability/health.controller.ts ready(): on SIGTERM first answer 503 on /health/ready for a drain period (HAProxy takes the instance out) while still serving, then app.close()',
+  sigterm_close_ms_max:
+    'src/app.ts createApp(): once closing, answer with "Connection: close" (or call server.closeIdleConnections() after each response) so keep-alive connections that were busy at SIGTERM do not hold the exit; cap the wait with closeAllConnections()',
+  postgres_deadlocks:
+    'src/identities/last-used.recorder.ts flush(): update the batch in ascending identity id order (or one UPDATE ... FROM (VALUES ...) statement) so instances flushing overlapping keys never deadlock',
   log_lines_lost_on_sigterm:
     'src/observability/logging.ts createLoggers(): flush the pino destination on a timer and flushSync() it after app.close() on SIGTERM',
-  buffers_lost_on_sigterm:
-    'src/identities/last-used.recorder.ts / src/audit/audit.service.ts onApplicationShutdown(): flush last-used, then drain audit, before the ORM closes',
 };
 
 /** Whether a value meets its goal: '0', '<=N', '>=N', or 'report' (always met). */

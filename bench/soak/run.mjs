@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 import { buildIfStale } from './build.mjs';
 import { checkDatabase, classifyFailures, missingLogLines } from './checks.mjs';
 import { Cluster, freePort, sleep, workFolder } from './cluster.mjs';
-import { DRAIN_MIN_MS, Faults, schedule, STOP_GRACE_MS } from './faults.mjs';
+import { DRAIN_MIN_MS, Faults, QUIET_MS, schedule, STOP_GRACE_MS } from './faults.mjs';
 import { parseLog, renderConfig, setServerState } from './haproxy.mjs';
 import { createClient } from './http.mjs';
 import { Model } from './model.mjs';
@@ -24,9 +24,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const env = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SECONDS = env('SOAK_SECONDS', 300);
 const INSTANCES = env('SOAK_INSTANCES', 3);
-const KEYS = env('SOAK_KEYS', SECONDS >= 240 ? 300 : 100);
+const KEYS = env('SOAK_KEYS', SECONDS >= 240 ? 300 : 60);
 const READS_PER_SECOND = env('SOAK_RPS', 40);
-const THROUGHPUT_SECONDS = env('SOAK_THROUGHPUT_SECONDS', SECONDS >= 240 ? 5 : 3);
+const THROUGHPUT_SECONDS = env('SOAK_THROUGHPUT_SECONDS', SECONDS >= 240 ? 5 : 2);
 const RATE_LIMIT = 10;
 const RESULTS_FILE = process.env.SOAK_RESULTS ?? join(ROOT, 'bench', 'soak', 'results.json');
 const KEEP = process.env.SOAK_KEEP === '1';
@@ -62,6 +62,11 @@ function sweepStale() {
     rmSync(dir, { recursive: true, force: true });
     log(`removed the work folder of an earlier soak (${name})`);
   }
+}
+
+/** Deadlocks PostgreSQL detected (and broke by aborting one transaction), from its own log. */
+function deadlocks(logFile) {
+  return existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('ERROR:  deadlock detected')).length : null;
 }
 
 async function throughput(lb, key, socket, cluster, passes) {
@@ -165,12 +170,12 @@ async function main() {
   await sleep(1500);
   bursts.push(await rateLimit());
   for (const planned of schedule(SECONDS)) {
-    await sleep(Math.max(3000, model.startedAt + planned.at - Date.now()));
+    await sleep(Math.max(QUIET_MS, model.startedAt + planned.at - Date.now()));
     await faults.inject(planned.kind, planned.round);
   }
-  await sleep(Math.max(3000, model.startedAt + SECONDS * 1000 - Date.now() - 2000));
+  await sleep(QUIET_MS);
   bursts.push(await rateLimit());
-  await sleep(Math.max(0, model.startedAt + SECONDS * 1000 - Date.now()));
+  await sleep(Math.max(QUIET_MS, model.startedAt + SECONDS * 1000 - Date.now()));
   await traffic.stop();
   const trafficMs = Date.now() - model.startedAt;
   log(`traffic stopped after ${Math.round(trafficMs / 1000)} s; waiting for the revocation probes`);
@@ -222,6 +227,9 @@ async function main() {
     revocation_propagation_ms_max: { value: propagation.length ? propagation.at(-1) : null, goal: 'report', detail: { probes: propagation.length, p50: propagation[Math.floor(propagation.length / 2)] ?? null, p99: propagation[Math.floor(propagation.length * 0.99)] ?? null } },
     sigterm_without_drain: { value: faults.drains.filter((d) => d.drainMs < DRAIN_MIN_MS).length, goal: '0', detail: faults.drains.map(({ seen, ...d }) => ({ ...d, seen: seen.slice(0, 8) })) },
     sigterm_exit_ms_max: { value: faults.drains.length ? Math.max(...faults.drains.map((d) => d.exitMs)) : null, goal: `<${STOP_GRACE_MS}`, detail: faults.drains.map((d) => ({ instance: d.instance, exitMs: d.exitMs, exit: d.exit })) },
+    // From the moment it stopped listening to its exit: finishing the requests in flight and flushing.
+    sigterm_close_ms_max: { value: faults.drains.length ? Math.max(...faults.drains.map((d) => d.exitMs - (d.msUntilRefused ?? 0))) : null, goal: '<=3000' },
+    postgres_deadlocks: { value: deadlocks(cluster.pg.logFile), goal: '0' },
     log_lines_lost_on_sigterm: { value: logLines.SIGTERM.missing, goal: '0', detail: logLines.SIGTERM },
     buffers_lost_on_sigterm: { value: lostBuffers('SIGTERM'), goal: '0', detail: afterStop.buffers.SIGTERM },
     log_lines_lost_on_sigkill: { value: logLines.SIGKILL.missing, goal: 'report', detail: logLines.SIGKILL },
