@@ -145,7 +145,9 @@ export function classifyFailures(model, haproxyLog) {
       outside.push({ id: r.id, op: r.op, status: r.status, error: r.error, at: r.t0 - model.startedAt });
       continue;
     }
-    const fault = inside[0];
+    // A request that spans two faults counts for the one that explains most: a database outage
+    // fails anything, a killed instance only what it had in flight.
+    const fault = inside.find((w) => w.kind === 'postgres') ?? inside.find((w) => w.kind === 'kill') ?? inside[0];
     (byKind[fault.kind] ??= []).push({ id: r.id, op: r.op, status: r.status, error: r.error });
     if (fault.kind === 'kill') {
       // In flight on the killed instance: HAProxy's log names it, or (for a request on a reused

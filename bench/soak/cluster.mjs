@@ -91,6 +91,24 @@ export class Cluster {
     this.pg.running = false;
   }
 
+  /** PostgreSQL's view of the sessions behind some local ports ("port->remote" strings). */
+  async sessionsOf(sockets) {
+    const ports = sockets.filter((s) => s.endsWith(`->${this.pg?.port}`)).map((s) => Number(s.split('->')[0]));
+    if (!ports.length || !this.pg?.running) return [];
+    const client = new pg.Client({ host: '127.0.0.1', port: this.pg.port, user: 'postgres', database: 'postgres' });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `select client_port, application_name, state, wait_event_type, wait_event, now() - state_change as in_state, left(query, 200) as query
+           from pg_stat_activity where client_port = any($1::int[])`,
+        [ports],
+      );
+      return rows.map((r) => ({ ...r, in_state: String(r.in_state?.toPostgres?.() ?? JSON.stringify(r.in_state)) }));
+    } finally {
+      await client.end();
+    }
+  }
+
   // ---- Redis ------------------------------------------------------------------------------
 
   async startRedis() {
@@ -156,12 +174,32 @@ export class Cluster {
     return lifetime;
   }
 
-  /** Sends a signal to an instance and resolves when it has exited (SIGKILL after `graceMs`). */
+  /**
+   * Sends a signal to an instance and resolves when it has exited. One still running `graceMs`
+   * after SIGTERM is asked for a Node diagnostic report (SIGUSR2: what holds it open), then
+   * killed, as systemd does after TimeoutStopSec.
+   */
   async stopInstance(instance, signal, graceMs = 30_000) {
     const lifetime = instance.lifetime;
+    const child = instance.child;
     lifetime.stoppedAt = Date.now();
     lifetime.endedBy = signal;
-    await this.signal(instance.child, signal, graceMs);
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      let timer;
+      const overdue = new Promise((resolve) => (timer = setTimeout(resolve, graceMs, 'overdue')));
+      if ((await Promise.race([exited, overdue])) === 'overdue') {
+        lifetime.overdue = true;
+        child.kill('SIGUSR2');
+        await sleep(1500);
+        lifetime.report = diagnosticSummary(join(this.work, 'reports'), child.pid);
+        lifetime.databaseSessions = await this.sessionsOf(lifetime.report?.sockets ?? []).catch((error) => error.message);
+        child.kill('SIGKILL');
+        await exited;
+      }
+      clearTimeout(timer);
+    }
     instance.child = null;
     return lifetime;
   }
@@ -235,6 +273,25 @@ export class Cluster {
       }
     }
     if (!keep) rmSync(this.work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The open handles of a process from its Node diagnostic report (written on SIGUSR2 by
+ * --report-on-signal): what kept it from exiting.
+ */
+function diagnosticSummary(dir, pid) {
+  try {
+    const file = readdirSync(dir).filter((f) => f.includes(`.${pid}.`)).sort().at(-1);
+    if (!file) return null;
+    const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const handles = (report.libuv ?? []).filter((h) => h.is_active || h.is_referenced);
+    const counts = {};
+    for (const h of handles) counts[h.type] = (counts[h.type] ?? 0) + 1;
+    const sockets = handles.filter((h) => h.type === 'tcp').map((h) => `${h.localEndpoint?.port ?? '?'}->${h.remoteEndpoint?.port ?? '?'}`);
+    return { file: join(dir, file), counts, sockets: sockets.slice(0, 40), stack: (report.javascriptStack?.stack ?? []).slice(0, 10) };
+  } catch (error) {
+    return { error: error.message };
   }
 }
 

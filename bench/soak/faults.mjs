@@ -11,8 +11,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const FAULT_KINDS = ['rolling', 'kill', 'postgres', 'redis'];
 /** After a fault has ended, answers within this long still count as inside it. */
 export const SETTLE_MS = 2000;
-/** An instance that has not exited this long after SIGTERM is killed (systemd waits 90 s by default). */
-export const STOP_GRACE_MS = 45_000;
+/** An instance that has not exited this long after SIGTERM is killed (TimeoutStopSec=30 in deploy/systemd). */
+export const STOP_GRACE_MS = 30_000;
 /**
  * The shortest drain that lets HAProxy take an instance out before it stops listening: three
  * failed checks (fall 3, inter 1s, fastinter 500ms in deploy/haproxy.cfg).

@@ -2,7 +2,7 @@
 // one PostgreSQL, one Redis, all of them the soak's own, on random loopback ports — under mixed
 // traffic and scheduled faults, for SOAK_SECONDS. Prints `name value goal` lines, writes the JSON
 // result file, and exits 1 when a goal is missed. See docs/deploy.md, "The soak".
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -32,6 +32,8 @@ const RESULTS_FILE = process.env.SOAK_RESULTS ?? join(ROOT, 'bench', 'soak', 're
 const KEEP = process.env.SOAK_KEEP === '1';
 const STRICT = process.env.SOAK_STRICT === '1';
 const WORK_PREFIX = 'latchkey-soak-';
+/** The last stop of every instance: a shorter wait, the verdict does not depend on it. */
+const FINAL_STOP_GRACE_MS = 20_000;
 
 const started = Date.now();
 const log = (line) => process.stderr.write(`[soak +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
@@ -96,6 +98,7 @@ async function main() {
   buildIfStale(ROOT, log);
   const work = workFolder(mkdtempSync(join(tmpdir(), WORK_PREFIX)));
   writeFileSync(join(work, 'owner.pid'), String(process.pid));
+  mkdirSync(join(work, 'reports'));
   const cluster = new Cluster({ root: ROOT, work, log });
   let cleaned = false;
   const cleanup = () => {
@@ -129,6 +132,8 @@ async function main() {
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'info',
+    // SIGUSR2 writes a diagnostic report: used on an instance that does not exit after SIGTERM.
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=SIGUSR2 --report-directory=${join(work, 'reports')}`.trim(),
   };
   await cluster.defineInstances(INSTANCES, instanceEnv);
   const notes = [];
@@ -182,10 +187,13 @@ async function main() {
   await probes.settle();
 
   // Every instance stopped gracefully: their buffers and log lines are what a rolling restart leaves.
+  log('checking the database, probing every revoked key once more');
   const db = await checkDatabase(cluster.databaseUrl, model);
   const sweep = [...model.revoked, ...db.revokedInDatabase.map((r) => ({ ...r, ackAt: 0, probes: [], acceptedLate: [] }))];
   await probes.finalSweep(sweep);
-  await Promise.all(cluster.instances.map((instance) => cluster.stopInstance(instance, 'SIGTERM', STOP_GRACE_MS)));
+  log(`${sweep.length} revoked keys probed; stopping the instances (SIGTERM)`);
+  await Promise.all(cluster.instances.map((instance) => cluster.stopInstance(instance, 'SIGTERM', FINAL_STOP_GRACE_MS)));
+  log('instances stopped');
   const afterStop = await checkDatabase(cluster.databaseUrl, model);
   await sleep(300);
   const haproxyLog = parseLog(cluster.haproxy.logFile);
@@ -226,6 +234,11 @@ async function main() {
     recovery_ms_after_postgres_restart: { value: recoveries.includes(null) || !recoveries.length ? null : Math.max(...recoveries), goal: 'report', detail: recoveries },
     revocation_propagation_ms_max: { value: propagation.length ? propagation.at(-1) : null, goal: 'report', detail: { probes: propagation.length, p50: propagation[Math.floor(propagation.length / 2)] ?? null, p99: propagation[Math.floor(propagation.length * 0.99)] ?? null } },
     sigterm_without_drain: { value: faults.drains.filter((d) => d.drainMs < DRAIN_MIN_MS).length, goal: '0', detail: faults.drains.map(({ seen, ...d }) => ({ ...d, seen: seen.slice(0, 8) })) },
+    sigterm_not_exited_in_time: {
+      value: cluster.lifetimes.filter((l) => l.overdue).length,
+      goal: '0',
+      detail: cluster.lifetimes.filter((l) => l.overdue).map((l) => ({ instance: l.name, generation: l.generation, graceMs: STOP_GRACE_MS, report: l.report })),
+    },
     sigterm_exit_ms_max: { value: faults.drains.length ? Math.max(...faults.drains.map((d) => d.exitMs)) : null, goal: `<${STOP_GRACE_MS}`, detail: faults.drains.map((d) => ({ instance: d.instance, exitMs: d.exitMs, exit: d.exit })) },
     // From the moment it stopped listening to its exit: finishing the requests in flight and flushing.
     sigterm_close_ms_max: { value: faults.drains.length ? Math.max(...faults.drains.map((d) => d.exitMs - (d.msUntilRefused ?? 0))) : null, goal: '<=3000' },
