@@ -18,7 +18,7 @@ export function requestId(prefix = 's') {
  */
 const IDLE_MS = 4000;
 
-export function createClient(base, { sockets = 32, timeoutMs = 15_000, keepAlive = true } = {}) {
+export function createClient(base, { sockets = 32, timeoutMs = 30_000, keepAlive = true } = {}) {
   const url = new URL(base);
   const agent = new http.Agent({ keepAlive, maxSockets: sockets, keepAliveMsecs: 1000, timeout: IDLE_MS });
 

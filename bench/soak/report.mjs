@@ -15,9 +15,11 @@ export const PENDING = {
   postgres_deadlocks:
     'src/identities/last-used.recorder.ts flush(): update the batch in ascending identity id order (or one UPDATE ... FROM (VALUES ...) statement) so instances flushing overlapping keys never deadlock',
   buffers_lost_on_sigterm:
-    'src/audit/audit.service.ts drain() + src/identities/last-used.recorder.ts flush(): keep the flush in progress and await it in onApplicationShutdown() (a timer-started flush is not awaited today), and write identity.used entries without the audit buffer (or flush last-used in beforeApplicationShutdown) so the order of the two modules\' hooks does not matter',
+    'src/main.ts main(): on SIGTERM close HTTP, then flush LastUsedRecorder, then drain AuditService, then close the ORM; today Nest runs MikroOrmCoreModule.onApplicationShutdown (orm.close) before AuditService.onApplicationShutdown, so entries still buffered are lost, and a drain already started by the timer is not awaited',
+  responses_failed_during_rolling_restart:
+    'the drain of sigterm_without_drain, answering with "Connection: close" while draining: today a write sent on a keep-alive connection that the stopping instance closes is lost (HAProxy may only retry GETs)',
   sigterm_not_exited_in_time:
-    'src/main.ts main(): bound the shutdown (e.g. 10 s after SIGTERM: closeAllConnections(), then exit) so systemd\'s TimeoutStopSec never has to SIGKILL; see the diagnostic report in the JSON detail for what held it',
+    'src/main.ts main(): after a PostgreSQL restart, MikroOrmCoreModule.onApplicationShutdown (orm.close()) never resolves; bound the shutdown (e.g. 10 s after SIGTERM, then exit) so systemd\'s TimeoutStopSec never has to SIGKILL',
   log_lines_lost_on_sigterm:
     'src/observability/logging.ts createLoggers(): flush the pino destination on a timer and flushSync() it after app.close() on SIGTERM',
 };

@@ -33,7 +33,7 @@ const KEEP = process.env.SOAK_KEEP === '1';
 const STRICT = process.env.SOAK_STRICT === '1';
 const WORK_PREFIX = 'latchkey-soak-';
 /** The last stop of every instance: a shorter wait, the verdict does not depend on it. */
-const FINAL_STOP_GRACE_MS = 20_000;
+const FINAL_STOP_GRACE_MS = 10_000;
 
 const started = Date.now();
 const log = (line) => process.stderr.write(`[soak +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
