@@ -51,7 +51,7 @@ function sweepStale() {
       // owner gone
     }
     const data = join(dir, 'pg', 'data');
-    if (existsSync(join(data, 'postmaster.pid'))) {
+    if (existsSync(join(data, 'postmaster.pid')) && existsSync(join(dir, 'pg', 'bin'))) {
       const bin = readFileSync(join(dir, 'pg', 'bin'), 'utf8').trim();
       const args = ['-D', data, '-m', 'immediate', '-w', '-t', '20', 'stop'];
       try {
@@ -119,7 +119,7 @@ async function main() {
     log('watchdog: the soak ran far past its time; stopping');
     cleanup();
     process.exit(3);
-  }, (SECONDS + 420) * 1000);
+  }, (SECONDS + 900) * 1000);
   watchdog.unref();
 
   await cluster.startPostgres();
