@@ -22,7 +22,7 @@ export class Probes {
 
   client(instance) {
     let client = this.clients.get(instance.name);
-    if (!client) this.clients.set(instance.name, (client = createClient(`http://127.0.0.1:${instance.port}`, { sockets: 8, timeoutMs: 3000 })));
+    if (!client) this.clients.set(instance.name, (client = createClient(`http://127.0.0.1:${instance.port}`, { sockets: 8, timeoutMs: 10_000 })));
     return client;
   }
 

@@ -239,7 +239,7 @@ async function main() {
       goal: '0',
       detail: cluster.lifetimes.filter((l) => l.overdue).map((l) => ({ instance: l.name, generation: l.generation, graceMs: STOP_GRACE_MS, report: l.report })),
     },
-    sigterm_exit_ms_max: { value: faults.drains.length ? Math.max(...faults.drains.map((d) => d.exitMs)) : null, goal: `<${STOP_GRACE_MS}`, detail: faults.drains.map((d) => ({ instance: d.instance, exitMs: d.exitMs, exit: d.exit })) },
+    sigterm_exit_ms_max: { value: faults.drains.length ? Math.max(...faults.drains.map((d) => d.exitMs)) : null, goal: 'report', detail: faults.drains.map((d) => ({ instance: d.instance, exitMs: d.exitMs, exit: d.exit })) },
     // From the moment it stopped listening to its exit: finishing the requests in flight and flushing.
     sigterm_close_ms_max: { value: faults.drains.length ? Math.max(...faults.drains.map((d) => d.exitMs - (d.msUntilRefused ?? 0))) : null, goal: '<=3000' },
     postgres_deadlocks: { value: deadlocks(cluster.pg.logFile), goal: '0' },
