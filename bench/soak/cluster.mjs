@@ -184,6 +184,7 @@ export class Cluster {
     const child = instance.child;
     lifetime.stoppedAt = Date.now();
     lifetime.endedBy = signal;
+    lifetime.graceMs = graceMs;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill(signal);

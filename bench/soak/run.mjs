@@ -237,7 +237,7 @@ async function main() {
     sigterm_not_exited_in_time: {
       value: cluster.lifetimes.filter((l) => l.overdue).length,
       goal: '0',
-      detail: cluster.lifetimes.filter((l) => l.overdue).map((l) => ({ instance: l.name, generation: l.generation, graceMs: STOP_GRACE_MS, report: l.report })),
+      detail: cluster.lifetimes.filter((l) => l.overdue).map((l) => ({ instance: l.name, generation: l.generation, graceMs: l.graceMs, report: l.report, databaseSessions: l.databaseSessions })),
     },
     sigterm_exit_ms_max: { value: faults.drains.length ? Math.max(...faults.drains.map((d) => d.exitMs)) : null, goal: 'report', detail: faults.drains.map((d) => ({ instance: d.instance, exitMs: d.exitMs, exit: d.exit })) },
     // From the moment it stopped listening to its exit: finishing the requests in flight and flushing.
