@@ -186,11 +186,12 @@ async function main() {
   log(`traffic stopped after ${Math.round(trafficMs / 1000)} s; waiting for the revocation probes`);
   await probes.settle();
 
-  // Every instance stopped gracefully: their buffers and log lines are what a rolling restart leaves.
   log('checking the database, probing every revoked key once more');
   const db = await checkDatabase(cluster.databaseUrl, model);
   const sweep = [...model.revoked, ...db.revokedInDatabase.map((r) => ({ ...r, ackAt: 0, probes: [], acceptedLate: [] }))];
   await probes.finalSweep(sweep);
+  // Then every instance stops gracefully, and the database is read again: what their buffers
+  // held must be written by then, as after any rolling restart.
   log(`${sweep.length} revoked keys probed; stopping the instances (SIGTERM)`);
   await Promise.all(cluster.instances.map((instance) => cluster.stopInstance(instance, 'SIGTERM', FINAL_STOP_GRACE_MS)));
   log('instances stopped');
