@@ -77,6 +77,8 @@ async function throughput(lb, key, socket, cluster, passes) {
     const result = await autocannon({ url: `${lb.base}/api/v3/ping/authenticated`, connections: 32, duration: THROUGHPUT_SECONDS, headers: { authorization: `Bearer ${key}` } });
     return { rps: result.requests.average, non2xx: result.non2xx, errors: result.errors };
   };
+  // A warm-up on every instance first (JIT, key cache), not counted.
+  await autocannon({ url: `${lb.base}/api/v3/ping/authenticated`, connections: 32, duration: 2, headers: { authorization: `Bearer ${key}` } });
   const runs = [];
   for (let pass = 0; pass < passes; pass++) {
     // All instances first: a server put back from maintenance ramps up for 5 s (slowstart).
