@@ -1,0 +1,57 @@
+import { MikroORM } from '@mikro-orm/core';
+import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialect } from '../support/database.js';
+import { type Services, startServices } from '../support/medium.js';
+
+/**
+ * A PostgreSQL restart ends the sessions under open transactions. The pooled connection of such
+ * a transaction must leave the pool (or go back to it): a connection that stays checked out
+ * forever shrinks the pool, and closing the pool (on SIGTERM) then waits for it forever.
+ */
+describe.runIf(testDialect() === 'postgresql')('a connection lost inside a transaction', () => {
+  let s: Services;
+  let orm: MikroORM;
+  let killer: pg.Client;
+
+  beforeAll(async () => {
+    s = await startServices();
+    orm = s.get(MikroORM);
+    killer = new pg.Client({ connectionString: s.db.url });
+    await killer.connect();
+  });
+  afterAll(async () => {
+    await killer?.end();
+    await s?.close();
+  });
+
+  const checkedOut = async () => {
+    const pool = (await (orm.em.getConnection() as PostgreSqlConnection).getNativeClient()) as unknown as pg.Pool;
+    return pool.totalCount - pool.idleCount;
+  };
+  const terminate = async (tx: { execute: MikroORM['em']['execute'] }) => {
+    const [{ pid }] = (await tx.execute('select pg_backend_pid() as pid')) as { pid: number }[];
+    await killer.query('select pg_terminate_backend($1)', [pid]);
+  };
+
+  it('when a query fails on it (and so does the rollback)', async () => {
+    await expect(
+      orm.em.fork().transactional(async (tx) => {
+        await terminate(tx);
+        await tx.execute('select 1');
+      }),
+    ).rejects.toThrow();
+    expect(await checkedOut()).toBe(0);
+  });
+
+  it('when its commit fails', async () => {
+    await expect(orm.em.fork().transactional(async (tx) => terminate(tx))).rejects.toThrow();
+    expect(await checkedOut()).toBe(0);
+  });
+
+  it('and the pool goes on serving transactions', async () => {
+    await orm.em.fork().transactional(async (tx) => tx.execute('select 1'));
+    expect(await checkedOut()).toBe(0);
+  });
+});
