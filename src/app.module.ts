@@ -14,6 +14,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { HealthModule } from './observability/health.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
+import { ShutdownSequence } from './shutdown.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -37,6 +38,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useClass: ApiValidationPipe },
+        ShutdownSequence,
       ],
     };
   }

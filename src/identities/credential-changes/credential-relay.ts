@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { type CredentialChange, CredentialChanges, EVERYTHING } from './credential-changes.js';
@@ -46,7 +46,7 @@ function parse(payload: string | undefined): Message | null {
  * does nothing.
  */
 @Injectable()
-export class CredentialRelay implements OnModuleInit, OnApplicationShutdown {
+export class CredentialRelay implements OnModuleInit {
   private readonly logger = new Logger('CredentialRelay');
   /** Identifies this instance's own messages, which it has already applied. */
   readonly instanceId = randomUUID();
@@ -81,7 +81,8 @@ export class CredentialRelay implements OnModuleInit, OnApplicationShutdown {
     await this.connect();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops listening (src/shutdown.ts, once the HTTP server has closed). */
+  async close(): Promise<void> {
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.staleTimer) clearInterval(this.staleTimer);
