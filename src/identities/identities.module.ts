@@ -7,6 +7,7 @@ import { AccountsService } from './accounts/accounts.service.js';
 import { FirstStartService } from './accounts/first-start.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
 import { ApiKeysController } from './api-keys.controller.js';
+import { CredentialChangeLog } from './credential-changes/change-log.js';
 import { CredentialChanges } from './credential-changes/credential-changes.js';
 import { CredentialChangesSubscriber } from './credential-changes/credential-changes.subscriber.js';
 import { CredentialRelay } from './credential-changes/credential-relay.js';
@@ -37,6 +38,7 @@ import { TotpService } from './totp/totp.service.js';
     CredentialChanges,
     CredentialChangesSubscriber,
     CredentialRelay,
+    CredentialChangeLog,
   ],
   exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder, CredentialRelay],
 })
