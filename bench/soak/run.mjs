@@ -31,6 +31,8 @@ const RATE_LIMIT = 10;
 const RESULTS_FILE = process.env.SOAK_RESULTS ?? join(ROOT, 'bench', 'soak', 'results.json');
 const KEEP = process.env.SOAK_KEEP === '1';
 const STRICT = process.env.SOAK_STRICT === '1';
+/** How the instances hear each other's credential changes (CREDENTIAL_EVENTS): notify (default) or poll. */
+const CREDENTIAL_EVENTS = process.env.SOAK_CREDENTIAL_EVENTS || 'notify';
 const WORK_PREFIX = 'latchkey-soak-';
 /** The last stop of every instance: a shorter wait, the verdict does not depend on it. */
 const FINAL_STOP_GRACE_MS = 10_000;
@@ -134,6 +136,7 @@ async function main() {
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'info',
+    CREDENTIAL_EVENTS,
     // SIGUSR2 writes a diagnostic report: used on an instance that does not exit after SIGTERM.
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=SIGUSR2 --report-directory=${join(work, 'reports')}`.trim(),
   };
@@ -153,7 +156,7 @@ async function main() {
   const lbPort = await freePort();
   const socket = join(work, 'haproxy', 'admin.sock');
   await cluster.startHaproxy(renderConfig(join(ROOT, 'deploy', 'haproxy.cfg'), { port: lbPort, socket, servers: cluster.instances }), lbPort);
-  log(`${INSTANCES} instances behind haproxy on ${cluster.haproxy.url}`);
+  log(`${INSTANCES} instances behind haproxy on ${cluster.haproxy.url} (CREDENTIAL_EVENTS=${CREDENTIAL_EVENTS})`);
 
   const lb = createClient(cluster.haproxy.url, { sockets: 64 });
   const data = await seed(lb, { keys: KEYS });
@@ -262,6 +265,7 @@ async function main() {
   save(RESULTS_FILE, results, outcome, {
     startedAt: new Date(started).toISOString(),
     seconds: SECONDS,
+    credentialEvents: CREDENTIAL_EVENTS,
     trafficMs,
     instances: INSTANCES,
     machine: { cpus: cpus().length, loadavg: loadavg().map((l) => round(l)) },
