@@ -57,8 +57,8 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): Ne
     app.enableCors({
       origin: config.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'X-API-KEY', 'Content-Type'],
-      exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
+      allowedHeaders: ['Authorization', 'X-API-KEY', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id', 'X-Request-Replayed'],
       credentials: false,
       maxAge: 600,
     });

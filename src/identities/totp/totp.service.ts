@@ -10,7 +10,7 @@ import { UsersService } from '../../users/users.service.js';
 import { IdentitiesRepository } from '../identities.repository.js';
 import { type Identity, sessionIdentityDefaults } from '../identity.entity.js';
 import { identityTarget } from '../identity.mapper.js';
-import { seal, unseal } from './secret-box.js';
+import { seal, unseal } from '../../database/secret-box.js';
 
 const ISSUER = 'Latchkey';
 /** Accept the previous and next 30-second step too, for clock drift. */
