@@ -8,6 +8,7 @@ import { CompaniesModule } from './companies/companies.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         UsersModule,
         IdentitiesModule,
         AuthModule,
+        GraphqlApiModule,
         HealthModule,
         PingModule,
       ],

@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { answerFrameworkError } from './common/exception.filter.js';
 import { answerClientError, securityHeaders } from './common/http-hardening.js';
 import { registerBenchMetrics } from './bench-metrics.js';
+import { GRAPHQL_PATH } from './graphql/graphql-api.module.js';
 import type { AppConfig } from './config/config.js';
 import { createLoggers, JsonLogger, type Loggers, logRequests, requestIdOf } from './observability/logging.js';
 import { serveOpenApi } from './observability/openapi.js';
@@ -33,6 +34,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   return configureApp(app, config);
 }
 
+/** CloudTower's scripts post GraphQL to `/api/`: that URL (and `/api`) is the GraphQL endpoint too. */
+function graphqlAtApiRoot(request: { url?: string }): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return path === '/api/' || path === '/api' ? GRAPHQL_PATH + (query === -1 ? '' : url.slice(query)) : url;
+}
+
 /** Fastify with Latchkey's limits, error answers, request ids and request log. */
 export function createAdapter(config: AppConfig, loggers: Loggers): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -44,6 +53,7 @@ export function createAdapter(config: AppConfig, loggers: Loggers): FastifyAdapt
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
     genReqId: requestIdOf,
+    rewriteUrl: graphqlAtApiRoot,
   });
   logRequests(adapter.getInstance(), loggers.requests);
   return adapter;

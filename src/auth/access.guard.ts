@@ -23,6 +23,20 @@ const ANSWERS: Record<Denial['status'], (denial: Denial) => ApiError> = {
 type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 
 /**
+ * The HTTP request behind a route or a GraphQL field, and the method its rule is judged by: a
+ * GraphQL query reads and a mutation writes, whatever HTTP method carried them.
+ */
+function requestOf(context: ExecutionContext): { request: AuthenticatedRequest; method: string } {
+  if (context.getType<string>() === 'graphql') {
+    const request = (context.getArgByIndex(2) as { req: AuthenticatedRequest }).req;
+    const operation = (context.getArgByIndex(3) as { operation?: { operation?: string } } | undefined)?.operation?.operation;
+    return { request, method: operation === 'query' ? 'GET' : 'POST' };
+  }
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  return { request, method: request.method };
+}
+
+/**
  * The one global guard, deny by default: the route's rule (`@Access()`, or none for `@Public()`),
  * then the Authenticator turns the credential into a principal, `authorize()` decides, and ANSWERS
  * maps a refusal to its error. What follows a decision (throttling failures, auditing refusals,
@@ -31,6 +45,8 @@ type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly rules = new WeakMap<object, AccessRule | null>();
+  /** Per request, so the fields of one GraphQL document share one authentication and one rate-limit unit. */
+  private readonly authenticated = new WeakMap<object, { principal: Principal; retryAfterSeconds?: number }>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -42,7 +58,10 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.ruleFor(context);
     if (!rule) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const { request, method } = requestOf(context);
+    // A later field of the same GraphQL request: authenticated and counted once, judged per field.
+    const known = this.authenticated.get(request);
+    if (known) return this.decide(request, method, rule, known.principal, known.retryAfterSeconds);
     // Answered from memory, before any credential is looked at.
     const blocked = this.rateLimits.authBlocked(request.ip);
     if (blocked !== undefined) throw ANSWERS[429]({ allow: false, status: 429, reason: BLOCKED, retryAfterSeconds: blocked });
@@ -55,9 +74,15 @@ export class AccessGuard implements CanActivate {
       principal.rateLimitPerMinute && principal.identityId !== null
         ? await this.rateLimits.consumeKey(principal.identityId, principal.rateLimitPerMinute)
         : undefined;
-    const decision = authorize(principal, { method: request.method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds });
-    if (!decision.allow) return this.refuse(request, decision, principal);
+    this.authenticated.set(request, { principal, retryAfterSeconds });
+    const allowed = await this.decide(request, method, rule, principal, retryAfterSeconds);
     if (principal.kind === 'apiKey') this.events.keyUsed(principal);
+    return allowed;
+  }
+
+  private async decide(request: AuthenticatedRequest, method: string, rule: AccessRule, principal: Principal, retryAfterSeconds: number | undefined): Promise<true> {
+    const decision = authorize(principal, { method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds });
+    if (!decision.allow) return this.refuse(request, decision, principal);
     return true;
   }
 

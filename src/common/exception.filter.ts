@@ -100,7 +100,9 @@ function isTokenRequest(request: FastifyRequest | undefined): boolean {
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    // GraphQL resolvers answer their own errors (the GraphQL module's formatter): hand it back.
+    if (host.getType() !== 'http') return exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const answer = toErrorReply(exception, this.logger);
     sendError(reply, isTokenRequest(host.switchToHttp().getRequest<FastifyRequest>()) ? asOAuthError(answer) : answer);
