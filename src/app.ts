@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
-import { answerFrameworkError } from './common/exception.filter.js';
+import { answerError, answerFrameworkError } from './common/exception.filter.js';
 import { answerClientError, securityHeaders } from './common/http-hardening.js';
 import { registerBenchMetrics } from './bench-metrics.js';
 import { GRAPHQL_PATH } from './graphql/graphql-api.module.js';
@@ -42,9 +43,21 @@ function graphqlAtApiRoot(request: { url?: string }): string {
   return path === '/api/' || path === '/api' ? GRAPHQL_PATH + (query === -1 ? '' : url.slice(query)) : url;
 }
 
+/**
+ * Fastify with its error handler set once, at creation. Nest would install its handler at the end
+ * of start-up, but registering the GraphQL plugin during start-up builds every route registered so
+ * far, and those would keep Fastify's default handler (answers outside the envelope). Latchkey's
+ * handler gives the answers ApiExceptionFilter gives, so Nest's later call is not needed.
+ */
+class LatchkeyAdapter extends FastifyAdapter {
+  override setErrorHandler(): FastifyInstance {
+    return this.getInstance();
+  }
+}
+
 /** Fastify with Latchkey's limits, error answers, request ids and request log. */
 export function createAdapter(config: AppConfig, loggers: Loggers): FastifyAdapter {
-  const adapter = new FastifyAdapter({
+  const adapter = new LatchkeyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     connectionTimeout: 30_000,
@@ -55,6 +68,7 @@ export function createAdapter(config: AppConfig, loggers: Loggers): FastifyAdapt
     genReqId: requestIdOf,
     rewriteUrl: graphqlAtApiRoot,
   });
+  adapter.getInstance().setErrorHandler((error, request, reply) => answerError(error, request, reply));
   logRequests(adapter.getInstance(), loggers.requests);
   return adapter;
 }
