@@ -120,6 +120,23 @@ describe('GraphQL: CloudTower key flow', () => {
     expect(denied.some((entry) => entry.details.path === '/api/graphql')).toBe(true);
   });
 
+  it("counts one request as one unit of a key's rate limit, however many fields, and refuses the request past it", async () => {
+    const admin = (await login(t)).auth;
+    const uid = (await me(t, admin)).instanceUid;
+    const metered = (await createKey(t, admin, uid, { description: 'metered', rateLimitPerMinute: 1 })).key;
+    const twice = '{ a: apiKeys { id } b: apiKeys { id } }';
+    const first = await gql(metered, twice);
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.errors).toBeUndefined();
+    const second = await gql(metered, twice);
+    expect(second.status).toBe(429);
+    // A refused non-null field nulls the whole answer; GraphQL reports the first such error.
+    expect(second.body.data).toBeNull();
+    expect(second.body.errors?.length).toBeGreaterThan(0);
+    for (const error of second.body.errors ?? []) expect(error.extensions.code).toBe('RATE_LIMITED');
+    expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
   it('deletes only keys the caller may manage, and a key of another tenant is not found', async () => {
     const admin = (await login(t)).auth;
     const company = await t.http.post(`${API}/organizations/companies`).set(admin).send({ name: 'GraphQL Co' });

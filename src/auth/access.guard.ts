@@ -26,14 +26,21 @@ type AuthenticatedRequest = FastifyRequest & { user?: Principal };
  * The HTTP request behind a route or a GraphQL field, and the method its rule is judged by: a
  * GraphQL query reads and a mutation writes, whatever HTTP method carried them.
  */
-function requestOf(context: ExecutionContext): { request: AuthenticatedRequest; method: string } {
+function requestOf(context: ExecutionContext): { request: AuthenticatedRequest; method: string; graphql: boolean } {
   if (context.getType<string>() === 'graphql') {
     const request = (context.getArgByIndex(2) as { req: AuthenticatedRequest }).req;
     const operation = (context.getArgByIndex(3) as { operation?: { operation?: string } } | undefined)?.operation?.operation;
-    return { request, method: operation === 'query' ? 'GET' : 'POST' };
+    return { request, method: operation === 'query' ? 'GET' : 'POST', graphql: true };
   }
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  return { request, method: request.method };
+  return { request, method: request.method, graphql: false };
+}
+
+/** Who is calling, once authenticated: the principal, its rate-limit state, whether its use was recorded. */
+interface Caller {
+  principal: Principal;
+  retryAfterSeconds?: number;
+  used: boolean;
 }
 
 /**
@@ -45,8 +52,8 @@ function requestOf(context: ExecutionContext): { request: AuthenticatedRequest; 
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly rules = new WeakMap<object, AccessRule | null>();
-  /** Per request, so the fields of one GraphQL document share one authentication and one rate-limit unit. */
-  private readonly authenticated = new WeakMap<object, { principal: Principal; retryAfterSeconds?: number }>();
+  /** Per GraphQL request, so its fields share one authentication, one rate-limit unit and one key use. */
+  private readonly identified = new WeakMap<object, Promise<Caller>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -58,10 +65,25 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.ruleFor(context);
     if (!rule) return true;
-    const { request, method } = requestOf(context);
-    // A later field of the same GraphQL request: authenticated and counted once, judged per field.
-    const known = this.authenticated.get(request);
-    if (known) return this.decide(request, method, rule, known.principal, known.retryAfterSeconds);
+    const { request, method, graphql } = requestOf(context);
+    // The fields of one GraphQL document (resolved concurrently) share one authentication.
+    let pending = graphql ? this.identified.get(request) : undefined;
+    if (!pending) {
+      pending = this.identify(request);
+      if (graphql) this.identified.set(request, pending);
+    }
+    const caller = await pending;
+    const decision = authorize(caller.principal, { method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds: caller.retryAfterSeconds });
+    if (!decision.allow) return this.refuse(request, decision, caller.principal);
+    if (caller.principal.kind === 'apiKey' && !caller.used) {
+      caller.used = true;
+      this.events.keyUsed(caller.principal);
+    }
+    return true;
+  }
+
+  /** Credential → principal, and one unit of its rate limit; refuses when there is none. */
+  private async identify(request: AuthenticatedRequest): Promise<Caller> {
     // Answered from memory, before any credential is looked at.
     const blocked = this.rateLimits.authBlocked(request.ip);
     if (blocked !== undefined) throw ANSWERS[429]({ allow: false, status: 429, reason: BLOCKED, retryAfterSeconds: blocked });
@@ -74,16 +96,7 @@ export class AccessGuard implements CanActivate {
       principal.rateLimitPerMinute && principal.identityId !== null
         ? await this.rateLimits.consumeKey(principal.identityId, principal.rateLimitPerMinute)
         : undefined;
-    this.authenticated.set(request, { principal, retryAfterSeconds });
-    const allowed = await this.decide(request, method, rule, principal, retryAfterSeconds);
-    if (principal.kind === 'apiKey') this.events.keyUsed(principal);
-    return allowed;
-  }
-
-  private async decide(request: AuthenticatedRequest, method: string, rule: AccessRule, principal: Principal, retryAfterSeconds: number | undefined): Promise<true> {
-    const decision = authorize(principal, { method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds });
-    if (!decision.allow) return this.refuse(request, decision, principal);
-    return true;
+    return { principal, retryAfterSeconds, used: false };
   }
 
   private async refuse(request: FastifyRequest, denial: Denial, principal: Principal | null): Promise<never> {

@@ -31,6 +31,8 @@ function redact(message: string): string {
 interface Classified {
   status: number;
   formatted: GraphQLFormattedError;
+  /** What REST would send with it: `WWW-Authenticate`, `Retry-After`. */
+  headers?: Record<string, string>;
 }
 
 /** One error as the client sees it: a clear message and an extension code, never a stack, a key or SQL. */
@@ -40,7 +42,11 @@ function classify(error: GraphQLError, validation: boolean): Classified {
   if (original instanceof ApiError) {
     const code = CODES[original.status] ?? 'BAD_REQUEST';
     const field = original.field ?? {};
-    return { status: original.status, formatted: { message: redact(original.message), ...where, extensions: { code, status: original.status, type: original.type, ...field } } };
+    return {
+      status: original.status,
+      formatted: { message: redact(original.message), ...where, extensions: { code, status: original.status, type: original.type, ...field } },
+      headers: original.headers,
+    };
   }
   const framework = original as { statusCode?: unknown } | undefined;
   if (!original || validation || (typeof framework?.statusCode === 'number' && framework.statusCode < 500)) {
@@ -56,7 +62,8 @@ function classify(error: GraphQLError, validation: boolean): Classified {
 /**
  * Mercurius's `errorFormatter`. Resolver errors answer 200 with `data` (GraphQL over HTTP) when
  * anything resolved; when nothing did and every error has one status, that status is the answer's
- * (401 with `WWW-Authenticate`, 403, 404…), so `curl -f` and proxies see the failure too.
+ * with REST's headers (401 with `WWW-Authenticate`, 429 with `Retry-After`, 403, 404…), so `curl -f`
+ * and proxies see the failure too.
  */
 export function formatGraphqlErrors(execution: ExecutionResult & { errors: readonly GraphQLError[] }, context: { reply?: FastifyReply }) {
   // Validation failures reach the formatter as one error wrapping the list.
@@ -67,6 +74,6 @@ export function formatGraphqlErrors(execution: ExecutionResult & { errors: reado
   const classified = errors.map(({ error, validation }) => classify(error, validation));
   const statuses = new Set(classified.map((item) => item.status));
   const status = execution.data || statuses.size !== 1 ? (execution.data ? 200 : 400) : [...statuses][0];
-  if (status === 401) void context.reply?.header('www-authenticate', 'Bearer realm="latchkey", Basic realm="latchkey"');
+  if (status !== 200) void context.reply?.headers(classified[0].headers ?? {});
   return { statusCode: status, response: { data: execution.data ?? null, errors: classified.map((item) => item.formatted) } };
 }
