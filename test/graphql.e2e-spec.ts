@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createKey, createUser, login, me } from './support/api.js';
+import { ROLE } from '../src/access/roles.js';
+import { API, createCompany, createKey, createUser, login, me, userInput } from './support/api.js';
 import { databaseText } from './support/database-text.js';
 import { startApp, type TestApp } from './support/harness.js';
 import { RawClient, type RawResponse } from './support/raw-http.js';
@@ -7,8 +8,6 @@ import { RawClient, type RawResponse } from './support/raw-http.js';
 /** The body text of SmartX CloudTower's key scripts, byte for byte (`$NAME` is inside single quotes there, so it is sent as is). */
 const CREATE_BODY = '{"query": "mutation createApiKey($name: String!) { createApiKey(data: { name: $name }) { id key roles { id preset }}}", "variables": {"name": "$NAME"}}';
 const deleteBody = (key: string) => `{"query": "mutation deleteApiKey($key: String!) { deleteApiKey(where: { key: $key }) { id } }", "variables": {"key": "${key}"}}`;
-/** The plain company user's role (the one role name this file uses). */
-const COMPANY_USER = 'companyUser';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 interface GraphqlAnswer {
@@ -139,8 +138,8 @@ describe('GraphQL: CloudTower key flow', () => {
 
   it('deletes only keys the caller may manage, and a key of another tenant is not found', async () => {
     const admin = (await login(t)).auth;
-    const company = await t.http.post(`${API}/organizations/companies`).set(admin).send({ name: 'GraphQL Co' });
-    const uid = await createUser(t, admin, { login: 'gql-user', role: COMPANY_USER, organizationUid: company.body.data.instanceUid });
+    const company = await createCompany(t, admin, 'GraphQL Co');
+    const uid = await createUser(t, admin, userInput('gql-user', ROLE.CompanyLocationUser, { organizationUid: company }));
     const theirs = (await createKey(t, admin, uid, { description: 'theirs' })).key;
     const userToken = (await login(t, 'gql-user', 'password-123')).accessToken;
     const mine = (await gql(userToken, 'mutation { createApiKey(data: { name: "mine" }) { key } }')).body.data?.createApiKey as { key: string };

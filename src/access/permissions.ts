@@ -8,6 +8,7 @@ export const PERMISSIONS = {
   'companies:write': 'Create, change and delete companies',
   'audit:read': 'Read the audit log',
   'introspect:use': 'Introspect API keys for other services',
+  'about:read': 'Read the installation: its id, date and server version',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

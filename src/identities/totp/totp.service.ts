@@ -88,6 +88,13 @@ export class TotpService {
     return (await this.identities.count({ user, provider: 'TOTP', status: 'enabled' })) > 0;
   }
 
+  /** Which of these users (a page at most) have an enabled second factor, in one query. */
+  async usersWithSecondFactor(users: readonly User[]): Promise<Set<string>> {
+    if (!users.length) return new Set();
+    const found = await this.identities.find({ user: { $in: users.map((user) => user.instanceUid) }, provider: 'TOTP', status: 'enabled' });
+    return new Set(found.map((identity) => identity.user.instanceUid));
+  }
+
   /** Check a login code: valid, unused, and consumed atomically so a replay in the same window fails. */
   async verifyLogin(user: User, code: string): Promise<boolean> {
     const identity = await this.identities.findOne({ user, provider: 'TOTP', status: 'enabled' }, true);
