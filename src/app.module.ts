@@ -9,6 +9,8 @@ import { CompaniesModule } from './companies/companies.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { GraphqlApiModule } from './graphql/graphql-api.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { HealthModule } from './observability/health.module.js';
@@ -25,11 +27,13 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, ENTITIES),
         AuditModule,
+        IdempotencyModule,
         RateLimitsModule,
         CompaniesModule,
         UsersModule,
         IdentitiesModule,
         AuthModule,
+        GraphqlApiModule,
         HealthModule,
         PingModule,
         AboutModule,

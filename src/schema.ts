@@ -4,6 +4,7 @@ import { RefreshToken } from './auth/refresh-token.entity.js';
 import { Company } from './companies/company.entity.js';
 import type { Entities } from './database/orm.config.js';
 import { ServerSecret } from './database/server-secret.entity.js';
+import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
 import { ApiKeySecret } from './identities/api-key-secret.entity.js';
 import { Identity } from './identities/identity.entity.js';
 import { User } from './users/user.entity.js';
@@ -12,4 +13,4 @@ import { User } from './users/user.entity.js';
  * Every table, each owned by one module: the schema the app, the migration scripts and the tests
  * give the ORM. Listed here, at the root that composes the modules, so that database/ stays below them.
  */
-export const ENTITIES: Entities = [Company, User, Identity, ApiKeySecret, RefreshToken, ServerSecret, AuditEntry, Installation];
+export const ENTITIES: Entities = [Company, User, Identity, ApiKeySecret, RefreshToken, ServerSecret, AuditEntry, Installation, IdempotencyRecord];

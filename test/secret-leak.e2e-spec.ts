@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, createCompany, createKey, createUser, login, me, type Session, userInput } from './support/api.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
@@ -105,6 +106,25 @@ describe('no secret in the database, the logs or any other answer', () => {
     await t.http.delete(`${API}/apikeys`).set(admin).send({ key: deletable.key }).expect(404);
     await t.http.delete(`${API}/apikeys`).set(admin).send({ key: doomed.key }).expect(404);
 
+    // A retried key creation under X-Request-id (its answer kept sealed), and CloudTower's GraphQL flow with the raw token.
+    const retried = () => t.http.post(`${API}/users/${adminUid}/logins/apikey`).set(admin).set('X-Request-id', 'leak-retry-1').query({ description: 'retried', scopes: 'rest' });
+    const first = await retried().expect(200);
+    ledger.add('apiKey', first.body.data.parameters);
+    expect((await retried().expect(200)).body.data.parameters).toBe(first.body.data.parameters);
+    const graphql = (query: string) => t.http.post('/api/').set('Authorization', relogged.accessToken).send({ query });
+    const created = await graphql('mutation { createApiKey(data: { name: "graphql" }) { id key } }').expect(200);
+    const graphqlKey = created.body.data.createApiKey.key as string;
+    ledger.add('apiKey', graphqlKey);
+    await graphql(`mutation { deleteApiKey(where: { key: "${graphqlKey}" }) { id } }`).expect(200);
+    await graphql(`mutation { deleteApiKey(where: { key: "${graphqlKey}" }) { id } }`).expect(404);
+    await graphql(`{ apiKeys(page: { limit: "${graphqlKey}" }) { id } }`).expect(400);
+
+    // A second factor: the seed travels in a query string and is kept sealed.
+    const seed = await t.http.get(`${API}/authentication/keys/totp-secret`).set(relogged.auth).expect(200);
+    ledger.add('totpSeed', seed.body.data.secret);
+    const code = await generate({ secret: seed.body.data.secret });
+    await t.http.post(`${API}/users/${ownerUid}/logins/totp`).set(relogged.auth).query({ secretUrl: seed.body.data.secretUrl, code, description: 'Phone', scopes: 'ui' }).expect(200);
+
     // Every read that could echo a secret: lists, single identities, audit, the catalogue.
     for (const path of ['/users', '/users/logins', `/users/${userUid}/logins`, `/users/${userUid}/logins/${full.id}`, `/users/${serviceUid}/logins/${service.id}`, '/audit?limit=500', '/permissions', '/users/me']) {
       await t.http.get(`${API}${path}`).set(admin).expect(200);
@@ -116,7 +136,8 @@ describe('no secret in the database, the logs or any other answer', () => {
   });
 
   it('finds none of them anywhere but where they were issued', async () => {
-    expect(ledger.count('apiKey')).toBe(7);
+    expect(ledger.count('apiKey')).toBe(9);
+    expect(ledger.count('totpSeed')).toBe(1);
     expect(ledger.count('password')).toBeGreaterThanOrEqual(4);
     expect(ledger.count('refreshToken')).toBeGreaterThanOrEqual(4);
     expect(t.responses.length).toBeGreaterThan(40);

@@ -108,7 +108,8 @@ export interface NewApiKey {
   allowedIps?: string[];
 }
 
-export interface TotpEnrolment {
-  identity: Identity;
-  otpauthUrl: string;
+/** VSPC's TotpSecret: a new seed, stored nowhere until a code enables it. */
+export interface TotpSecret {
+  secret: string;
+  secretUrl: string;
 }

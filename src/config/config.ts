@@ -21,6 +21,8 @@ export interface AppConfig {
   loginFailuresPer15Minutes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   corsOrigins: string[];
+  /** How long a successful answer is kept for replay under its `X-Request-id` (VSPC: 5 minutes). */
+  idempotencyTtlSeconds: number;
   /** `LATCHKEY_BENCH_METRICS=1`: count SQL queries and serve them on loopback for `npm run bench`. */
   benchMetrics: boolean;
 }
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
     loginFailuresPer15Minutes: integer(env, 'LOGIN_FAILURES_PER_15_MINUTES', 10, 1, 1_000_000),
     logLevel,
+    idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 300, 1, 3600),
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
     benchMetrics: boolean(env, 'LATCHKEY_BENCH_METRICS', false),
   };

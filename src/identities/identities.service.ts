@@ -151,12 +151,14 @@ export class IdentitiesService {
     return identity;
   }
 
-  async delete(principal: Principal, userUid: string, id: number): Promise<void> {
+  /** Deletes an identity the caller may manage; answers it as it was. */
+  async delete(principal: Principal, userUid: string, id: number): Promise<Identity> {
     const identity = await this.get(principal, userUid, id, 'write');
     if (identity.provider === 'VSPC') throw ApiError.badRequest('The password identity cannot be deleted; disable it instead.');
     this.audit.recordChange(principal, 'identity.deleted', identityTarget(identity), { userUid: identity.user.instanceUid, provider: identity.provider, keyPrefix: identity.keyPrefix });
     this.identities.remove(identity);
     await this.identities.flush();
+    return identity;
   }
 
   /**
@@ -184,10 +186,19 @@ export class IdentitiesService {
   }
 
   /** CloudTower-style: the owner (or a manager) deletes a key by its value; others get 404. */
-  async deleteByValue(principal: Principal, key: string): Promise<void> {
+  async deleteByValue(principal: Principal, key: string): Promise<Identity> {
     const [secret] = isWellFormedApiKey(key) ? await this.identities.findSecrets([this.hash(key)]) : [];
     if (!secret) throw ApiError.notFound('API key');
-    await this.delete(principal, secret.identity.user.instanceUid, secret.identity.id);
+    return this.delete(principal, secret.identity.user.instanceUid, secret.identity.id);
+  }
+
+  /** The caller's own API keys, newest first (CloudTower lists its keys this way). */
+  async ownKeys(principal: Principal, page: { limit: number; offset: number }): Promise<Identity[]> {
+    const [rows] = await this.identities.findPage(
+      { $and: [this.scope(principal, principal.userUid, 'read'), { provider: 'AK' }] },
+      { orderBy: [{ id: 'desc' }], ...page },
+    );
+    return rows;
   }
 
   /**

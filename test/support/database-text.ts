@@ -70,7 +70,7 @@ export async function closeInspector(db: TestDatabase): Promise<void> {
   if (client) await (await client).end();
 }
 
-async function tableRows(db: TestDatabase, include: (table: string) => boolean): Promise<Rows> {
+export async function tableRows(db: TestDatabase, include: (table: string) => boolean): Promise<Rows> {
   const out: Rows = {};
   if (db.dialect === 'sqlite') {
     const sqlite = new DatabaseSync(sqliteFile(db), { readOnly: true });

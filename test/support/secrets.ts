@@ -1,7 +1,7 @@
 import { databaseText } from './database-text.js';
 import type { RecordedResponse, TestApp } from './harness.js';
 
-export type SecretKind = 'apiKey' | 'password' | 'refreshToken' | 'accessToken';
+export type SecretKind = 'apiKey' | 'password' | 'refreshToken' | 'accessToken' | 'totpSeed';
 
 /** The only answers allowed to carry a secret, and the fields they carry it in. */
 const ISSUING_ROUTES: { method: string; path: RegExp; fields: (body: Record<string, unknown>) => void }[] = [
@@ -19,6 +19,25 @@ const ISSUING_ROUTES: { method: string; path: RegExp; fields: (body: Record<stri
     fields: (body) => {
       const data = body.data as Record<string, unknown> | undefined;
       if (data && typeof data === 'object') delete data.parameters;
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/graphql$/,
+    fields: (body) => {
+      const created = (body.data as { createApiKey?: { key?: unknown } } | null | undefined)?.createApiKey;
+      if (created && typeof created === 'object') delete created.key;
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/api\/v3\/authentication\/keys\/totp-secret$/,
+    fields: (body) => {
+      const data = body.data as Record<string, unknown> | undefined;
+      if (data && typeof data === 'object') {
+        delete data.secret;
+        delete data.secretUrl;
+      }
     },
   },
 ];
