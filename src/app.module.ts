@@ -14,6 +14,7 @@ import { HealthModule } from './observability/health.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         UsersModule,
         IdentitiesModule,
         AuthModule,
+        WebhooksModule,
         HealthModule,
         PingModule,
       ],

@@ -6,14 +6,16 @@ export const ROLES = [...PROVIDER_ROLES, ...TENANT_ROLES] as const;
 export type Role = (typeof ROLES)[number];
 
 const READ: Permission[] = ['users:read', 'identities:read', 'companies:read', 'audit:read'];
+/** Webhooks tell the outside about a whole tenant: for those who manage it. */
+const WEBHOOKS: Permission[] = ['webhooks:read', 'webhooks:write'];
 
 /** What each role may do; a key's permissions are intersected with its user's role. */
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   portalAdministrator: new Set(ALL_PERMISSIONS),
   portalOperator: new Set([...READ, 'identities:write', 'companies:write', 'introspect:use']),
   readonlyUser: new Set(READ),
-  companyOwner: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
-  companyAdministrator: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
+  companyOwner: new Set([...READ, 'users:write', 'identities:write', 'introspect:use', ...WEBHOOKS]),
+  companyAdministrator: new Set([...READ, 'users:write', 'identities:write', 'introspect:use', ...WEBHOOKS]),
   companyUser: new Set(['users:read', 'identities:read', 'identities:write', 'companies:read']),
 };
 

@@ -38,6 +38,6 @@ import { TotpService } from './totp/totp.service.js';
     CredentialChangesSubscriber,
     CredentialRelay,
   ],
-  exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder],
+  exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder, IdentitiesService],
 })
 export class IdentitiesModule {}
