@@ -105,7 +105,8 @@ export class DeliveryQueueRepository extends Repository {
   }
 
   findDeliveryPage(where: FilterQuery<WebhookDelivery>, limit: number, offset: number): Promise<[WebhookDelivery[], number]> {
-    return this.em.findAndCount(WebhookDelivery, where, { populate: ['event'], orderBy: { createdAt: 'desc', id: 'desc' }, limit, offset });
+    // Newest event first: deliveries fanned out together share their creation time.
+    return this.em.findAndCount(WebhookDelivery, where, { populate: ['event'], orderBy: [{ event: { createdAt: 'desc' } }, { id: 'desc' }], limit, offset });
   }
 
   findDelivery(where: FilterQuery<WebhookDelivery>, refresh = false): Promise<WebhookDelivery | null> {

@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { type EventSubscriber, type FlushEventArgs, MikroORM, type TransactionEventArgs } from '@mikro-orm/core';
+import { type ChangeSet, type EntityName, type EventArgs, type EventSubscriber, MikroORM, type TransactionEventArgs } from '@mikro-orm/core';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Company } from '../../companies/company.entity.js';
+import { Identity } from '../../identities/identity.entity.js';
+import { User } from '../../users/user.entity.js';
 import { lifecycleEventsOf } from './lifecycle-events.js';
 import { OutboxSignal } from './outbox-signal.js';
 import { WebhookEvent } from './webhook-event.entity.js';
 
 /**
- * The one source of change-driven webhook events: a MikroORM subscriber that reads each flush's
- * change sets (`lifecycleEventsOf`) and adds the events to the same flush as outbox rows, so they
- * commit or roll back with the change that caused them. Once committed, the delivery worker of
- * this instance is woken; other instances find the rows when they next poll.
+ * The one source of change-driven webhook events: a MikroORM subscriber that reads the change set
+ * of each key, user and company written (`lifecycleEventsOf`) and inserts its events into the
+ * outbox right after the row, inside the flush's transaction — so they commit or roll back with the
+ * change that caused them, and a new key's event knows the key's id. Once the transaction commits,
+ * this instance's delivery worker is woken; other instances find the rows when they next poll.
  */
 @Injectable()
-export class OutboxSubscriber implements EventSubscriber, OnModuleInit {
-  /** Transactions whose flushes staged events, until they end. */
+export class OutboxSubscriber implements EventSubscriber<Identity | User | Company>, OnModuleInit {
+  /** Transactions that wrote events, until they end. */
   private readonly pending = new WeakSet<object>();
-  /** Units of work flushing events outside a transaction (each commits on its own). */
-  private readonly committing = new WeakSet<object>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -27,28 +29,20 @@ export class OutboxSubscriber implements EventSubscriber, OnModuleInit {
     this.orm.em.getEventManager().registerSubscriber(this);
   }
 
-  onFlush({ em, uow }: FlushEventArgs): void {
-    const events = lifecycleEventsOf(uow.getChangeSets());
-    if (!events.length) return;
-    const createdAt = new Date();
-    for (const event of events) {
-      const row = em.create(
-        WebhookEvent,
-        { id: randomUUID(), type: event.type, companyUid: event.companyUid, createdAt, data: event.data, dispatchToken: null, dispatchedAt: null },
-        { persist: false },
-      );
-      uow.computeChangeSet(row);
-    }
-    const transaction = em.getTransactionContext();
-    if (transaction) this.pending.add(transaction);
-    else this.committing.add(uow);
+  getSubscribedEntities(): EntityName<Identity | User | Company>[] {
+    return [Identity, User, Company];
   }
 
-  /** A flush outside a transaction has committed by the time `afterFlush` runs. */
-  afterFlush({ uow }: FlushEventArgs): void {
-    if (!this.committing.has(uow)) return;
-    this.committing.delete(uow);
-    this.signal.notify();
+  afterCreate(args: EventArgs<Identity | User | Company>): Promise<void> {
+    return this.record(args);
+  }
+
+  afterUpdate(args: EventArgs<Identity | User | Company>): Promise<void> {
+    return this.record(args);
+  }
+
+  afterDelete(args: EventArgs<Identity | User | Company>): Promise<void> {
+    return this.record(args);
   }
 
   afterTransactionCommit({ transaction }: TransactionEventArgs): void {
@@ -59,5 +53,20 @@ export class OutboxSubscriber implements EventSubscriber, OnModuleInit {
 
   afterTransactionRollback({ transaction }: TransactionEventArgs): void {
     if (transaction) this.pending.delete(transaction);
+  }
+
+  private async record({ em, changeSet }: EventArgs<Identity | User | Company>): Promise<void> {
+    if (!changeSet) return;
+    const events = lifecycleEventsOf([changeSet as ChangeSet<object>]);
+    if (!events.length) return;
+    const createdAt = new Date();
+    // A native insert on the flushing EntityManager runs in the flush's transaction.
+    await em.insertMany(
+      WebhookEvent,
+      events.map((event) => ({ id: randomUUID(), type: event.type, companyUid: event.companyUid, createdAt, data: event.data, dispatchToken: null, dispatchedAt: null })),
+    );
+    const transaction = em.getTransactionContext();
+    if (transaction) this.pending.add(transaction);
+    else this.signal.notify();
   }
 }
