@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { SecretScanningModule } from './secret-scanning/secret-scanning.module.js';
 import { HealthModule } from './observability/health.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
@@ -31,6 +32,7 @@ export class AppModule {
         IdentitiesModule,
         AuthModule,
         WebhooksModule,
+        SecretScanningModule,
         HealthModule,
         PingModule,
       ],
