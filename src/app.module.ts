@@ -12,6 +12,7 @@ import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { SecretScanningModule } from './secret-scanning/secret-scanning.module.js';
 import { HealthModule } from './observability/health.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
 import { UsersModule } from './users/users.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         WebhooksModule,
         SecretScanningModule,
+        OAuthModule,
         HealthModule,
         PingModule,
       ],

@@ -44,6 +44,8 @@ export interface LifecycleSettings {
   secretScanningKeys: ScannerKey[];
   /** The issuer and base of every URL in the OAuth metadata; derived from each request when unset. */
   publicUrl?: string;
+  /** Requests per address per minute to the public revocation routes (by value, and RFC 7009). */
+  revocationsPerMinute: number;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -150,5 +152,6 @@ export function loadLifecycleSettings(env: Env): LifecycleSettings {
     },
     secretScanningKeys: scannerKeys(env),
     publicUrl: publicUrl(env),
+    revocationsPerMinute: integer(env, 'REVOCATIONS_PER_MINUTE', 60, 1, 1_000_000),
   };
 }
