@@ -1,3 +1,4 @@
+import { Installation } from './about/installation.entity.js';
 import { AuditEntry } from './audit/audit-entry.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { Company } from './companies/company.entity.js';
@@ -24,6 +25,7 @@ export const ENTITIES: Entities = [
   RefreshToken,
   ServerSecret,
   AuditEntry,
+  Installation,
   Webhook,
   WebhookEvent,
   WebhookDelivery,

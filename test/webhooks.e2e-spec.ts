@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, type Session } from './support/api.js';
+import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, type Session, userInput } from './support/api.js';
+import { ROLE as ROLES } from '../src/access/roles.js';
 import { startApp, type TestApp } from './support/harness.js';
 import { documentedVerifier, type Received, WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -8,7 +9,7 @@ import { documentedVerifier, type Received, WebhookReceiver } from './support/we
  * once, signed as docs/webhooks.md says (its snippet verifies them), tenant by tenant; a failing
  * receiver gets the delivery on a later attempt, and a delivery can be sent again on request.
  */
-const ROLE = { owner: 'companyOwner', administrator: 'companyAdministrator', user: 'companyUser' } as const;
+const ROLE = { owner: ROLES.CompanyOwner, administrator: ROLES.CompanyAdministrator, user: ROLES.CompanyLocationUser } as const;
 const ALL_EVENTS = ['key.created', 'key.updated', 'key.rotated', 'key.deleted', 'key.expiring', 'key.expired', 'key.leaked', 'user.disabled', 'company.disabled'];
 const DAY = 86_400_000;
 
@@ -78,8 +79,8 @@ describe('webhooks', () => {
 
     const acmeUid = await createCompany(t, admin.auth, 'Acme Hooks');
     const otherUid = await createCompany(t, admin.auth, 'Other Hooks');
-    await createUser(t, admin.auth, { login: 'acme-hook-owner', role: ROLE.owner, organizationUid: acmeUid, password: 'owner-password-1' });
-    await createUser(t, admin.auth, { login: 'other-hook-owner', role: ROLE.owner, organizationUid: otherUid, password: 'owner-password-1' });
+    await createUser(t, admin.auth, userInput('acme-hook-owner', ROLE.owner, { organizationUid: acmeUid, password: 'owner-password-1' }));
+    await createUser(t, admin.auth, userInput('other-hook-owner', ROLE.owner, { organizationUid: otherUid, password: 'owner-password-1' }));
     const owner = await login(t, 'acme-hook-owner', 'owner-password-1');
     const otherOwner = await login(t, 'other-hook-owner', 'owner-password-1');
     const acmeHook = await register(owner.auth, acme.url);
@@ -94,15 +95,15 @@ describe('webhooks', () => {
     expect(all.body.data.map((w: { id: string }) => w.id).sort()).toEqual([providerHook.id, acmeHook.id, otherHook.id].sort());
 
     // In Acme: a key's whole life, a user disabled, the company disabled.
-    const workerUid = await createUser(t, owner.auth, { login: 'acme-hook-worker', role: ROLE.user, password: 'worker-password-1' });
+    const workerUid = await createUser(t, owner.auth, userInput('acme-hook-worker', ROLE.user, { password: 'worker-password-1' }));
     const key = await createKey(t, owner.auth, workerUid, { description: 'hooked key' });
     const identity = `${API}/users/${workerUid}/logins/${key.id}`;
     await t.http.patch(identity).set(owner.auth).send([{ op: 'replace', path: '/description', value: 'renamed only' }]).expect(200);
     await t.http.patch(identity).set(owner.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
     const rotated = await t.http.post(`${identity}/rotate`).set(owner.auth).send({}).expect(200);
     await t.http.delete(identity).set(owner.auth).expect(200);
-    await t.http.patch(`${API}/users/${workerUid}`).set(owner.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
-    await t.http.patch(`${API}/organizations/companies/${acmeUid}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${workerUid}`).set(owner.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${acmeUid}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     // On the provider side: a key of the admin's own.
     const adminKey = await createKey(t, admin.auth, (await me(t, admin.auth)).instanceUid, { description: 'provider key' });
 
@@ -246,7 +247,7 @@ describe('webhooks', () => {
 
     // A company's plain user, and a Portal Operator, hold no webhook right.
     const companyUid = await createCompany(t, admin.auth, 'No Hooks');
-    await createUser(t, admin.auth, { login: 'no-hooks-user', role: ROLE.user, organizationUid: companyUid, password: 'user-password-1' });
+    await createUser(t, admin.auth, userInput('no-hooks-user', ROLE.user, { organizationUid: companyUid, password: 'user-password-1' }));
     const plain = await login(t, 'no-hooks-user', 'user-password-1');
     expectEnvelopeError(await t.http.get(`${API}/webhooks`).set(plain.auth), 403);
     expectEnvelopeError(await t.http.post(`${API}/webhooks`).set(plain.auth).send({ url: 'http://127.0.0.1:9/x', events: ['key.created'] }), 403);

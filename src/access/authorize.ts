@@ -12,8 +12,8 @@ function deny(status: Denial['status'], reason: string, retryAfterSeconds?: numb
 /** Whether the credential itself is usable: enabled all the way up and not expired. */
 export function checkCredential(principal: Principal, now: Date): Decision {
   if (principal.identityStatus !== 'enabled') return deny(401, 'The credential is disabled.');
-  if (principal.userStatus !== 'enabled') return deny(401, 'The credential owner is disabled.');
-  if (principal.companyStatus !== 'active') return deny(401, "The credential owner's company is disabled.");
+  if (principal.userStatus !== 'Enabled') return deny(401, 'The credential owner is disabled.');
+  if (principal.companyStatus !== 'Active') return deny(401, "The credential owner's company is disabled.");
   if (principal.expiresAt && principal.expiresAt.getTime() <= now.getTime()) return deny(401, 'The credential has expired.');
   return ALLOW;
 }

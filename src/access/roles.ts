@@ -1,7 +1,21 @@
 import { ALL_PERMISSIONS, type Permission } from './permissions.js';
 
-export const PROVIDER_ROLES = ['portalAdministrator', 'portalOperator', 'readonlyUser'] as const;
-export const TENANT_ROLES = ['companyOwner', 'companyAdministrator', 'companyUser'] as const;
+/**
+ * Latchkey's six roles under VSPC's `UserRole` names, stored as they are spelled here. VSPC has no
+ * plain company user; CompanyLocationUser is the closest: the company-side role that manages no
+ * users (docs/roles.md).
+ */
+export const ROLE = {
+  PortalAdministrator: 'PortalAdministrator',
+  PortalOperator: 'PortalOperator',
+  PortalReadonlyOperator: 'PortalReadonlyOperator',
+  CompanyOwner: 'CompanyOwner',
+  CompanyAdministrator: 'CompanyAdministrator',
+  CompanyLocationUser: 'CompanyLocationUser',
+} as const;
+
+export const PROVIDER_ROLES = [ROLE.PortalAdministrator, ROLE.PortalOperator, ROLE.PortalReadonlyOperator] as const;
+export const TENANT_ROLES = [ROLE.CompanyOwner, ROLE.CompanyAdministrator, ROLE.CompanyLocationUser] as const;
 export const ROLES = [...PROVIDER_ROLES, ...TENANT_ROLES] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -9,15 +23,22 @@ const READ: Permission[] = ['users:read', 'identities:read', 'companies:read', '
 /** Webhooks tell the outside about a whole tenant: for those who manage it. */
 const WEBHOOKS: Permission[] = ['webhooks:read', 'webhooks:write'];
 
-/** What each role may do; a key's permissions are intersected with its user's role. */
+/**
+ * What each role may do; a key's permissions are intersected with its user's role. Only the
+ * Portal Administrator holds every permission, `about:read` among them (VSPC admits only it to `GET /about`).
+ */
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  portalAdministrator: new Set(ALL_PERMISSIONS),
-  portalOperator: new Set([...READ, 'identities:write', 'companies:write', 'introspect:use']),
-  readonlyUser: new Set(READ),
-  companyOwner: new Set([...READ, 'users:write', 'identities:write', 'introspect:use', ...WEBHOOKS]),
-  companyAdministrator: new Set([...READ, 'users:write', 'identities:write', 'introspect:use', ...WEBHOOKS]),
-  companyUser: new Set(['users:read', 'identities:read', 'identities:write', 'companies:read']),
+  [ROLE.PortalAdministrator]: new Set(ALL_PERMISSIONS),
+  [ROLE.PortalOperator]: new Set([...READ, 'identities:write', 'companies:write', 'introspect:use']),
+  [ROLE.PortalReadonlyOperator]: new Set(READ),
+  [ROLE.CompanyOwner]: new Set([...READ, 'users:write', 'identities:write', 'introspect:use', ...WEBHOOKS]),
+  [ROLE.CompanyAdministrator]: new Set([...READ, 'users:write', 'identities:write', 'introspect:use', ...WEBHOOKS]),
+  [ROLE.CompanyLocationUser]: new Set(['users:read', 'identities:read', 'identities:write', 'companies:read']),
 };
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
 
 export function isProviderRole(role: Role): boolean {
   return (PROVIDER_ROLES as readonly string[]).includes(role);
@@ -25,5 +46,5 @@ export function isProviderRole(role: Role): boolean {
 
 /** Roles whose holders manage the users and identities of their whole tenant. */
 export function managesTenant(role: Role): boolean {
-  return role === 'portalAdministrator' || role === 'companyOwner' || role === 'companyAdministrator';
+  return role === ROLE.PortalAdministrator || role === ROLE.CompanyOwner || role === ROLE.CompanyAdministrator;
 }

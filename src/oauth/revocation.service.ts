@@ -41,7 +41,7 @@ export class RevocationService {
     this.audit.defer({
       action: 'token.revoked',
       outcome: 'success',
-      actor: { userUid: user.instanceUid, userName: user.login, identityId: null },
+      actor: { userUid: user.instanceUid, userName: user.userName, identityId: null },
       targetType: 'user',
       targetId: user.instanceUid,
       companyUid: user.company.instanceUid,

@@ -12,7 +12,7 @@ const key = keyPrincipal({
   pathPrefixes: [],
   ownObjectsOnly: false,
   allowedIps: [],
-  user: { instanceUid: 'u1', login: 'alice', role: 'companyUser', status: 'enabled', company: { instanceUid: 'c1', status: 'active' } },
+  user: { instanceUid: 'u1', userName: 'alice', role: 'CompanyLocationUser', status: 'Enabled', company: { instanceUid: 'c1', status: 'Active' } },
 });
 
 describe('KeyUseListener', () => {

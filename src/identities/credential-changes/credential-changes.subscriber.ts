@@ -16,7 +16,7 @@ const touches = (changeSet: ChangeSet<object>, fields: ReadonlySet<string>): boo
 
 /**
  * The facts in one flush's change sets, looking only at fields a principal is built from: a key's
- * policy or status, its secrets (rotation, revocation), a user's role, status or login, a company's
+ * policy or status, its secrets (rotation, revocation), a user's role, status or user name, a company's
  * status. Renaming a user or a company, ending sessions or recording a key's last use is no fact.
  * New rows are none either: nothing can have cached a key before it existed.
  *

@@ -27,7 +27,7 @@ export function keyData(identity: Identity): Record<string, unknown> {
     description: identity.description,
     status: identity.status,
     expirationDate: identity.expirationDate ? identity.expirationDate.toISOString() : null,
-    user: { instanceUid: identity.user.instanceUid, userName: user ? user.login : null },
+    user: { instanceUid: identity.user.instanceUid, userName: user ? user.userName : null },
     company: companyData(company),
   };
 }
@@ -79,7 +79,7 @@ export function lifecycleEventsOf(changeSets: readonly ChangeSet<object>[]): Lif
       events.push({
         type: 'user.disabled',
         companyUid: entity.company?.instanceUid ?? null,
-        data: { user: { instanceUid: entity.instanceUid, userName: entity.login, role: entity.role }, company: companyData(company) },
+        data: { user: { instanceUid: entity.instanceUid, userName: entity.userName, role: entity.role }, company: companyData(company) },
       });
     } else if (entity instanceof Company) {
       if (!isUpdate(changeSet) || !('status' in changeSet.payload) || !isDisabled(entity.status)) continue;
