@@ -133,6 +133,34 @@ describe('webhook deliveries survive a crash and are sent once across instances'
     await kill();
   }, 120_000);
 
+  it('finishes and records a delivery in flight when the server shuts down gracefully', async () => {
+    const receiver = await WebhookReceiver.start();
+    receivers.push(receiver);
+    receiver.delayMs = 800;
+    const shared = await createTestDatabase();
+    try {
+      const first = await startApp(FAST, shared);
+      const session = await login(first);
+      const hook = await first.http.post(`${API}/webhooks`).set(session.auth).send({ url: receiver.url, events: ['key.created'] }).expect(200);
+      await createKey(first, session.auth, (await me(first, session.auth)).instanceUid, { description: 'in flight at shutdown' });
+      await receiver.waitFor((r) => r.pending === 1, 'the attempt to start');
+      await first.close();
+      expect(receiver.received.map((r) => r.status)).toEqual([204]);
+      // A new instance on the same database finds the attempt recorded: nothing is sent again.
+      const second = await startApp(FAST, shared);
+      try {
+        const list = await second.http.get(`${API}/webhooks/${hook.body.data.id}/deliveries`).set((await login(second)).auth).expect(200);
+        expect(list.body.data).toMatchObject([{ status: 'succeeded', attemptCount: 1 }]);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(receiver.received).toHaveLength(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await shared.drop();
+    }
+  }, 60_000);
+
   it.runIf(testDialect() === 'postgresql')('two instances on one PostgreSQL deliver each event once between them', async () => {
     const receiver = await WebhookReceiver.start();
     receivers.push(receiver);

@@ -20,6 +20,9 @@ export interface Received {
 export class WebhookReceiver {
   readonly received: Received[] = [];
   answer: (n: number, request: { headers: IncomingHttpHeaders; body: string }) => number = () => 204;
+  /** How long to wait before answering; requests being answered are counted in `pending`. */
+  delayMs = 0;
+  pending = 0;
 
   private constructor(
     private readonly server: Server,
@@ -41,8 +44,14 @@ export class WebhookReceiver {
         } catch {
           json = { id: '', type: '', createdAt: '', data: {} };
         }
-        self.received.push({ headers: req.headers, body, json, status });
-        res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+        const reply = () => {
+          self.pending--;
+          self.received.push({ headers: req.headers, body, json, status });
+          res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+        };
+        self.pending++;
+        if (self.delayMs > 0) setTimeout(reply, self.delayMs);
+        else reply();
       });
     });
     server.listen(0, '127.0.0.1');
