@@ -13,10 +13,13 @@ import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { SecretScanningModule } from './secret-scanning/secret-scanning.module.js';
 import { HealthModule } from './observability/health.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -34,6 +37,9 @@ export class AppModule {
         IdentitiesModule,
         AuthModule,
         GraphqlApiModule,
+        WebhooksModule,
+        SecretScanningModule,
+        OAuthModule,
         HealthModule,
         PingModule,
         AboutModule,

@@ -13,6 +13,7 @@ import { registerBenchMetrics } from './bench-metrics.js';
 import { GRAPHQL_PATH } from './graphql/graphql-api.module.js';
 import type { AppConfig } from './config/config.js';
 import { createLoggers, JsonLogger, type Loggers, logRequests, requestIdOf } from './observability/logging.js';
+import { METADATA_PATH } from './oauth/oauth-metadata.controller.js';
 import { serveOpenApi } from './observability/openapi.js';
 
 /** `console/dist` at the project root, from both `src/` and `dist/`. */
@@ -89,7 +90,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): Ne
       maxAge: 600,
     });
   }
-  app.setGlobalPrefix('api/v3', { exclude: ['health', 'health/ready'] });
+  app.setGlobalPrefix('api/v3', { exclude: ['health', 'health/ready', METADATA_PATH, `${METADATA_PATH}/:issuerPath`] });
   if (existsSync(join(CONSOLE_DIR, 'index.html'))) {
     // The web console: a static build, served by this app, using only the public /api/v3.
     app.useStaticAssets({ root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false });

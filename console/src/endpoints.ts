@@ -1,6 +1,6 @@
 // Typed calls for the endpoints the console uses.
 import { del, get, patch, post, request } from './api';
-import type { AuditEntry, Identity, Me, NewApiKey, Permission, TotpSecret, User } from './types';
+import type { AuditEntry, Delivery, Identity, Me, NewApiKey, NewWebhook, Permission, TotpSecret, User, Webhook, WebhookInput } from './types';
 
 const seg = encodeURIComponent;
 const logins = (userUid: string) => `/users/${seg(userUid)}/logins`;
@@ -36,3 +36,14 @@ export interface AuditFilter {
 }
 export const listAudit = (limit: number, offset: number, filter: AuditFilter) =>
   get<AuditEntry[]>('/audit', { limit, offset, ...filter });
+
+const webhook = (id: string) => `/webhooks/${seg(id)}`;
+export const listWebhooks = () => get<Webhook[]>('/webhooks', { limit: 100 });
+export const getWebhook = (id: string) => get<Webhook>(webhook(id));
+export const createWebhook = (body: WebhookInput) => post<NewWebhook>('/webhooks', body);
+/** Replaces the given properties with a JSON Patch. */
+export const updateWebhook = (id: string, changes: Partial<WebhookInput>) =>
+  patch<Webhook>(webhook(id), Object.entries(changes).map(([name, value]) => ({ op: 'replace', path: `/${name}`, value })));
+export const deleteWebhook = (id: string) => del<boolean>(webhook(id));
+export const listDeliveries = (id: string, limit: number, offset: number) => get<Delivery[]>(`${webhook(id)}/deliveries`, { limit, offset });
+export const redeliver = (id: string, deliveryId: string) => post<Delivery>(`${webhook(id)}/deliveries/${seg(deliveryId)}/redeliver`);

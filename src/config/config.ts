@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import { LOGIN_PATTERN } from '../common/input-rules.js';
+import { type LifecycleSettings, loadLifecycleSettings, SettingError } from './lifecycle-settings.js';
 
 /** Validated runtime configuration, read once from the environment at boot. */
-export interface AppConfig {
+export interface AppConfig extends LifecycleSettings {
   port: number;
   host: string;
   databaseUrl: string;
@@ -82,6 +83,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (redisUrl !== undefined && !/^rediss?:\/\/.+/.test(redisUrl)) {
     throw new ConfigError(`REDIS_URL must start with redis://, got "${redisUrl}"`);
   }
+  let lifecycle: LifecycleSettings;
+  try {
+    lifecycle = loadLifecycleSettings(env);
+  } catch (error) {
+    throw error instanceof SettingError ? new ConfigError(error.message) : error;
+  }
   const maxLifetime = env.KEYS_MAX_LIFETIME_DAYS ? integer(env, 'KEYS_MAX_LIFETIME_DAYS', 0, 1, 36500) : undefined;
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -102,5 +109,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 300, 1, 3600),
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
     benchMetrics: boolean(env, 'LATCHKEY_BENCH_METRICS', false),
+    ...lifecycle,
   };
 }

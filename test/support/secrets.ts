@@ -1,7 +1,7 @@
 import { databaseText } from './database-text.js';
 import type { RecordedResponse, TestApp } from './harness.js';
 
-export type SecretKind = 'apiKey' | 'password' | 'refreshToken' | 'accessToken' | 'totpSeed';
+export type SecretKind = 'apiKey' | 'password' | 'refreshToken' | 'accessToken' | 'totpSeed' | 'signingSecret';
 
 /** The only answers allowed to carry a secret, and the fields they carry it in. */
 const ISSUING_ROUTES: { method: string; path: RegExp; fields: (body: Record<string, unknown>) => void }[] = [
@@ -11,6 +11,14 @@ const ISSUING_ROUTES: { method: string; path: RegExp; fields: (body: Record<stri
     fields: (body) => {
       delete body.access_token;
       delete body.refresh_token;
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/v3\/webhooks$/,
+    fields: (body) => {
+      const data = body.data as Record<string, unknown> | undefined;
+      if (data && typeof data === 'object') delete data.secret;
     },
   },
   {
@@ -62,12 +70,21 @@ export class SecretLedger {
     return [...this.secrets.values()].filter((k) => k === kind).length;
   }
 
-  /** What must never appear: the whole value and, for keys, the part after the public display prefix. */
+  /**
+   * What must never appear: the whole value and, for keys, the part after the public display prefix;
+   * for webhook signing secrets, the part after `whsec_`.
+   */
   private needles(): { kind: SecretKind; needle: string }[] {
     return [...this.secrets].flatMap(([value, kind]) => [
       { kind, needle: value },
       ...(kind === 'apiKey' ? [{ kind, needle: value.slice(11) }] : []),
+      ...(kind === 'signingSecret' ? [{ kind, needle: value.slice('whsec_'.length) }] : []),
     ]);
+  }
+
+  /** Leaks in text from elsewhere (what a webhook receiver got, say), described as `where`. */
+  leaksIn(where: string, text: string): string[] {
+    return [...new Set(this.needles().filter(({ needle }) => text.includes(needle)).map(({ kind }) => `${kind} in ${where}`))];
   }
 
   /** Descriptions of every leak found; empty when clean. */
