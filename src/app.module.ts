@@ -9,13 +9,18 @@ import { CompaniesModule } from './companies/companies.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { GraphqlApiModule } from './graphql/graphql-api.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { SecretScanningModule } from './secret-scanning/secret-scanning.module.js';
 import { HealthModule } from './observability/health.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
 import { ShutdownSequence } from './shutdown.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,11 +31,16 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, ENTITIES),
         AuditModule,
+        IdempotencyModule,
         RateLimitsModule,
         CompaniesModule,
         UsersModule,
         IdentitiesModule,
         AuthModule,
+        GraphqlApiModule,
+        WebhooksModule,
+        SecretScanningModule,
+        OAuthModule,
         HealthModule,
         PingModule,
         AboutModule,

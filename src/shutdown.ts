@@ -8,6 +8,7 @@ import { CredentialRelay } from './identities/credential-changes/credential-rela
 import { LastUsedRecorder } from './identities/last-used.recorder.js';
 import type { Loggers } from './observability/logging.js';
 import { ShutdownState } from './observability/shutdown-state.js';
+import { DeliveryWorker } from './webhooks/delivery/delivery-worker.js';
 
 /** Share of SHUTDOWN_TIMEOUT_SECONDS that requests in flight get before their connections are cut. */
 const IN_FLIGHT_SHARE = 0.5;
@@ -16,8 +17,8 @@ const IN_FLIGHT_SHARE = 0.5;
  * The order in which an instance lets go, in one place (Nest's own hook order would close the
  * database before the buffers are written): the HTTP server closes (no new connections; requests
  * in flight finish, bounded), then the last-used times are written, then the audit buffer they
- * add to (waiting for a batch already under way), then the credential relay stops; after this
- * hook, Nest closes the ORM and Redis. It runs on every `app.close()`, in the suites too.
+ * add to (waiting for a batch already under way), then the webhook worker finishes its attempts
+ * in flight, then the credential relay stops; after this hook, Nest closes the ORM and Redis. It runs on every `app.close()`, in the suites too.
  */
 @Injectable()
 export class ShutdownSequence implements BeforeApplicationShutdown {
@@ -26,6 +27,7 @@ export class ShutdownSequence implements BeforeApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly lastUsed: LastUsedRecorder,
     private readonly audit: AuditService,
+    private readonly webhooks: DeliveryWorker,
     private readonly relay: CredentialRelay,
   ) {}
 
@@ -33,6 +35,7 @@ export class ShutdownSequence implements BeforeApplicationShutdown {
     await this.closeHttp();
     await this.lastUsed.flush();
     await this.audit.drain();
+    await this.webhooks.stop();
     await this.relay.close();
   }
 

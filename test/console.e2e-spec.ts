@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
   it('signs in, creates a read-only key, copies it, and the key works from outside the browser', async () => {
     page = await openConsole();
     await signIn(page, ADMIN);
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log', 'Webhooks']);
     await page.getByText('No API keys yet.').waitFor();
 
     await page.getByRole('button', { name: 'New API key' }).click();
@@ -380,7 +380,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     expect(await p.getByRole('button', { name: 'Set up authenticator app' }).isDisabled()).toBe(true);
     // Looking at users is still allowed; changing them is not.
     const nav = p.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log', 'Webhooks']);
     await p.close();
   });
 

@@ -116,6 +116,26 @@ describe('API-key identities (VSPC logins)', () => {
     expectEnvelopeError(await t.http.get(`${API}/users/me`).set('Authorization', 'Basic !!!'), 401);
   });
 
+  it('takes an access token raw in Authorization as it takes a key (CloudTower), on every route', async () => {
+    const session = await login(t);
+    const token = session.accessToken;
+    expect((await t.http.get(`${API}/users/me`).set('Authorization', token)).body.data.instanceUid).toBe(adminUid);
+    expect((await t.http.get(`${API}/users/${adminUid}/logins`).set('Authorization', ` ${token} `)).status).toBe(200);
+    const created = await t.http.post(`${API}/users/${adminUid}/logins/apikey`).set('Authorization', token).query({ description: 'raw token', scopes: 'rest' });
+    expect(created.status).toBe(200);
+    issued.push(created.body.data.parameters);
+    // Revoked sessions and broken tokens are refused the same way in both forms.
+    const forged = `${token.slice(0, -2)}xx`;
+    for (const bad of [forged, 'a.b', 'x'.repeat(5000), `${token}.${token}`]) {
+      expectEnvelopeError(await t.http.get(`${API}/users/me`).set('Authorization', bad), 401);
+    }
+    await t.http.delete(`${API}/users/${adminUid}/tokens`).set('Authorization', token).expect(200);
+    expectEnvelopeError(await t.http.get(`${API}/users/me`).set('Authorization', token), 401);
+    expectEnvelopeError(await t.http.get(`${API}/users/me`).set('Authorization', `Bearer ${token}`), 401);
+    // That ended the suite's session too: a new one for the tests that follow.
+    admin = (await login(t)).auth;
+  });
+
   it('refuses a ui-only key on the REST surface', async () => {
     const { key } = await createKey(t, admin, adminUid, { scopes: ['ui'] });
     issued.push(key);

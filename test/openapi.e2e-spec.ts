@@ -6,6 +6,7 @@ import { ACCESS_KEY, PUBLIC_KEY } from '../src/access/access.decorator.js';
 import { startApp, type TestApp } from './support/harness.js';
 
 interface Operation {
+  parameters?: ({ $ref: string } | { name: string; in: string })[];
   security?: Record<string, string[]>[];
   responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
   'x-latchkey-access'?: { surface: string; permission: string | null };
@@ -13,7 +14,11 @@ interface Operation {
 interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { securitySchemes: Record<string, Record<string, string>>; schemas: Record<string, Record<string, unknown>> };
+  components: {
+    securitySchemes: Record<string, Record<string, string>>;
+    schemas: Record<string, Record<string, unknown>>;
+    parameters: Record<string, { name: string; in: string }>;
+  };
 }
 
 interface ServedRoute {
@@ -157,5 +162,31 @@ describe('OpenAPI document', () => {
     expect(Object.keys(res.body)).toEqual(['errors']);
     const documented = Object.keys((doc.components.schemas.ErrorItem as { properties: object }).properties);
     for (const item of res.body.errors) expect(documented).toEqual(expect.arrayContaining(Object.keys(item)));
+  });
+
+  it('offers X-Request-id as one reusable header on every mutating route but the token endpoint', () => {
+    expect(doc.components.parameters.XRequestId).toMatchObject({ name: 'X-Request-id', in: 'header' });
+    const mutating = routes.filter((route) => ['POST', 'PATCH', 'PUT', 'DELETE'].includes(route.method));
+    expect(mutating.length).toBeGreaterThan(10);
+    for (const route of mutating) {
+      const operation = doc.paths[toOpenApiPath(route.url)][route.method.toLowerCase()];
+      const refs = (operation.parameters ?? []).filter((p) => '$ref' in p && p.$ref === '#/components/parameters/XRequestId');
+      expect(refs.length, `${route.method} ${route.url}`).toBe(route.url === '/api/v3/token' ? 0 : 1);
+    }
+    for (const route of routes.filter((route) => route.method === 'GET')) {
+      expect(JSON.stringify(doc.paths[toOpenApiPath(route.url)].get.parameters ?? []), route.url).not.toContain('XRequestId');
+    }
+  });
+
+  it("documents VSPC's TOTP routes: the secret, and the query-only identity creation", () => {
+    const secret = doc.paths['/api/v3/authentication/keys/totp-secret'].get;
+    expect(JSON.stringify(secret.responses['200'])).toContain('#/components/schemas/TotpSecret');
+    expect(doc.components.schemas.TotpSecret).toMatchObject({ required: ['secret', 'secretUrl'] });
+    const add = doc.paths['/api/v3/users/{userUid}/logins/totp'].post as Operation & { requestBody?: unknown };
+    const query = (add.parameters ?? []).filter((p): p is { name: string; in: string } => 'in' in p && p.in === 'query').map((p) => p.name);
+    expect(query.sort()).toEqual(['code', 'description', 'scopes', 'secretUrl']);
+    expect(add.requestBody).toBeUndefined();
+    expect(add['x-latchkey-access']).toMatchObject({ sessionOnly: true });
+    expect(doc.paths['/api/v3/users/{userUid}/logins/totp/{id}/confirm']).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, createKey, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { startApp, type TestApp } from './support/harness.js';
+import { expectVspc } from './support/vspc.js';
 import { ROLE } from '../src/access/roles.js';
 
 const STEP = 30;
@@ -27,25 +28,55 @@ describe('two-factor login (TOTP identities)', () => {
   });
   afterAll(async () => t?.close());
 
-  it('enrols a TOTP identity that stays disabled until a code confirms it', async () => {
-    const enrol = await t.http.post(`${API}/users/${uid}/logins/totp`).set(user);
-    expect(enrol.status).toBe(200);
-    const { identity, otpauthUrl } = enrol.body.data;
-    expect(identity).toMatchObject({ identityProviderName: 'TOTP', status: 'disabled', parameters: '' });
-    expect(otpauthUrl).toMatch(/^otpauth:\/\/totp\/Latchkey:mfa-user\?/);
-    secret = new URL(otpauthUrl).searchParams.get('secret') as string;
-    expect(secret).toMatch(/^[A-Z2-7]+=*$/);
+  const totpSecret = (auth: Record<string, string>) => t.http.get(`${API}/authentication/keys/totp-secret`).set(auth);
+  const addTotp = (auth: Record<string, string>, query: Record<string, string>) =>
+    t.http.post(`${API}/users/${uid}/logins/totp`).set(auth).query({ description: 'Phone', scopes: 'ui', ...query });
 
-    // Until confirmed, the password alone still logs in.
+  it('hands out a secret as VSPC does, stored nowhere until a code proves it', async () => {
+    const res = await totpSecret(user);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expectVspc('TotpSecret', res.body.data);
+    const { secret: fresh, secretUrl } = res.body.data;
+    expect(fresh).toMatch(/^[A-Z2-7]{32}$/);
+    const url = new URL(secretUrl);
+    expect(url.protocol).toBe('otpauth:');
+    expect(url.searchParams.get('secret')).toBe(fresh);
+    expect(url.searchParams.get('issuer')).toBe('Latchkey');
+    expect(decodeURIComponent(url.pathname)).toBe('/Latchkey:mfa-user');
+    expect((await totpSecret(user)).body.data.secret).not.toBe(fresh);
+    // Until a code enables it, the password alone still logs in.
     expect((await t.http.post(`${API}/token`).send({ grant_type: 'password', username: 'mfa-user', password: 'password-123' })).body.access_token).toBeDefined();
-    const wrong = await t.http.post(`${API}/users/${uid}/logins/totp/${identity.id}/confirm`).set(user).send({ code: '000000' === (await code(secret)) ? '111111' : '000000' });
+  });
+
+  it('enables the TOTP identity in one call from the secret URL and a current code (query only, no body)', async () => {
+    const { secretUrl } = (await totpSecret(user)).body.data;
+    secret = new URL(secretUrl).searchParams.get('secret') as string;
+    const current = await code(secret);
+    const wrong = await addTotp(user, { secretUrl, code: current === '000000' ? '111111' : '000000' });
     expectEnvelopeError(wrong, 400);
-    const confirmed = await t.http.post(`${API}/users/${uid}/logins/totp/${identity.id}/confirm`).set(user).send({ code: await code(secret) });
-    expect(confirmed.status).toBe(200);
-    expect(confirmed.body.data.status).toBe('enabled');
-    // Only the user enrols their own second factor; a second enrolment is a conflict.
-    expectEnvelopeError(await t.http.post(`${API}/users/${uid}/logins/totp`).set(admin), 404);
-    expectEnvelopeError(await t.http.post(`${API}/users/${uid}/logins/totp`).set(user), 409);
+    expect(wrong.body.errors[0].parameterName).toBe('code');
+    expectEnvelopeError(await addTotp(user, { secretUrl: 'https://example.com/?secret=JBSWY3DPEHPK3PXP', code: current }), 400);
+    expectEnvelopeError(await addTotp(user, { secretUrl, code: current, description: 'a<b' }), 400);
+
+    const added = await addTotp(user, { secretUrl, code: current });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expectVspc('UserLogin', added.body.data);
+    expect(added.body.data).toMatchObject({ identityProviderName: 'TOTP', status: 'enabled', description: 'Phone', scopes: ['ui'], parameters: '', userUid: uid });
+    // Only the user enables their own second factor; a second one is a conflict.
+    expectEnvelopeError(await addTotp(admin, { secretUrl, code: await code(secret) }), 404);
+    expectEnvelopeError(await addTotp(user, { secretUrl, code: await code(secret) }), 409);
+  });
+
+  it('refuses API keys on both routes, whatever their permissions', async () => {
+    // The user's own key, and a portal administrator's key holding every permission.
+    const adminKey = (await createKey(t, admin, (await me(t, admin)).instanceUid, { description: 'admin key' })).key;
+    for (const headers of [{ 'X-API-KEY': key }, { Authorization: key }, { Authorization: `Bearer ${key}` }, { 'X-API-KEY': adminKey }] as Record<string, string>[]) {
+      expectEnvelopeError(await totpSecret(headers), 403);
+      const res = await addTotp(headers, { secretUrl: 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', code: '123456' });
+      expectEnvelopeError(res, 403);
+      expect(res.body.errors[0].type).toBe('security');
+    }
   });
 
   it('answers the password grant with an mfa_token only, and tokens only for a valid code', async () => {

@@ -1,8 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, createCompany, createKey, createUser, login, me, type Session, userInput } from './support/api.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
 import { SecretLedger } from './support/secrets.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
 import { ROLE } from '../src/access/roles.js';
 
 /**
@@ -10,7 +15,10 @@ import { ROLE } from '../src/access/roles.js';
  * PostgreSQL row), the captured logs and every response body for each password, refresh token,
  * access token and key handled in clear. Passwords are argon2id hashes, refresh tokens SHA-256,
  * keys HMAC-SHA-256: none may appear. A key may appear only in `data.parameters` of the answer
- * that created or rotated it, tokens only in the token answer that issued them.
+ * that created or rotated it, tokens only in the token answer that issued them. Webhook signing
+ * secrets (sealed in the database) only in the answer that created the webhook; and no secret of
+ * any kind reaches a webhook delivery, whatever the events — a leak report and RFC 7009 revocations
+ * included, which carry keys and tokens in their requests.
  */
 describe('no secret in the database, the logs or any other answer', () => {
   let t: TestApp;
@@ -23,16 +31,30 @@ describe('no secret in the database, the logs or any other answer', () => {
     return session;
   };
 
+  let receiver: WebhookReceiver;
+  const scanner = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const keysDir = mkdtempSync(join(tmpdir(), 'latchkey-leak-'));
+
   beforeAll(async () => {
-    t = await startApp();
+    const keysFile = join(keysDir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify({ scanner: scanner.publicKey.export({ type: 'spki', format: 'pem' }).toString() }));
+    receiver = await WebhookReceiver.start();
+    t = await startApp({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50', SECRET_SCANNING_KEYS_FILE: keysFile });
     ledger.add('password', ADMIN.password);
   });
   afterAll(async () => {
     await t?.close();
+    await receiver?.close();
+    rmSync(keysDir, { recursive: true, force: true });
   });
 
   it('runs every flow that handles a password, a token or a key', async () => {
     const admin = remember(await login(t)).auth;
+    // A webhook hearing everything, from the start: its signing secret, and every delivery, are scanned.
+    const events = ['key.created', 'key.updated', 'key.rotated', 'key.deleted', 'key.leaked', 'user.disabled', 'company.disabled'];
+    const hook = await t.http.post(`${API}/webhooks`).set(admin).send({ url: receiver.url, events }).expect(200);
+    ledger.add('signingSecret', hook.body.data.secret);
+    await t.http.patch(`${API}/webhooks/${hook.body.data.id}`).set(admin).send([{ op: 'replace', path: '/description', value: 'all of it' }]).expect(200);
     const companyUid = await createCompany(t, admin, 'Leaky Co');
 
     // Users with passwords, their logins, refresh rotation and reuse, a password change.
@@ -105,6 +127,25 @@ describe('no secret in the database, the logs or any other answer', () => {
     await t.http.delete(`${API}/apikeys`).set(admin).send({ key: deletable.key }).expect(404);
     await t.http.delete(`${API}/apikeys`).set(admin).send({ key: doomed.key }).expect(404);
 
+    // A retried key creation under X-Request-id (its answer kept sealed), and CloudTower's GraphQL flow with the raw token.
+    const retried = () => t.http.post(`${API}/users/${adminUid}/logins/apikey`).set(admin).set('X-Request-id', 'leak-retry-1').query({ description: 'retried', scopes: 'rest' });
+    const first = await retried().expect(200);
+    ledger.add('apiKey', first.body.data.parameters);
+    expect((await retried().expect(200)).body.data.parameters).toBe(first.body.data.parameters);
+    const graphql = (query: string) => t.http.post('/api/').set('Authorization', relogged.accessToken).send({ query });
+    const created = await graphql('mutation { createApiKey(data: { name: "graphql" }) { id key } }').expect(200);
+    const graphqlKey = created.body.data.createApiKey.key as string;
+    ledger.add('apiKey', graphqlKey);
+    await graphql(`mutation { deleteApiKey(where: { key: "${graphqlKey}" }) { id } }`).expect(200);
+    await graphql(`mutation { deleteApiKey(where: { key: "${graphqlKey}" }) { id } }`).expect(404);
+    await graphql(`{ apiKeys(page: { limit: "${graphqlKey}" }) { id } }`).expect(400);
+
+    // A second factor: the seed travels in a query string and is kept sealed.
+    const seed = await t.http.get(`${API}/authentication/keys/totp-secret`).set(relogged.auth).expect(200);
+    ledger.add('totpSeed', seed.body.data.secret);
+    const code = await generate({ secret: seed.body.data.secret });
+    await t.http.post(`${API}/users/${ownerUid}/logins/totp`).set(relogged.auth).query({ secretUrl: seed.body.data.secretUrl, code, description: 'Phone', scopes: 'ui' }).expect(200);
+
     // Every read that could echo a secret: lists, single identities, audit, the catalogue.
     for (const path of ['/users', '/users/logins', `/users/${userUid}/logins`, `/users/${userUid}/logins/${full.id}`, `/users/${serviceUid}/logins/${service.id}`, '/audit?limit=500', '/permissions', '/users/me']) {
       await t.http.get(`${API}${path}`).set(admin).expect(200);
@@ -113,10 +154,36 @@ describe('no secret in the database, the logs or any other answer', () => {
     // Ending sessions: the refresh tokens stop working, and still never show up.
     await t.http.delete(`${API}/users/${ownerUid}/tokens`).set(admin).expect(200);
     await t.http.post(`${API}/token`).type('form').send({ grant_type: 'refresh_token', refresh_token: relogged.refreshToken }).expect(400);
+
+    // A leak report carrying a live key and a forged one; RFC 7009 revocation of a key, a refresh token and an access token.
+    const reported = await createKey(t, admin, userUid, { description: 'reported', scopes: ['rest'] });
+    ledger.add('apiKey', reported.key);
+    const report = JSON.stringify([{ token: reported.key, type: 'latchkey_api_key', url: 'https://github.com/leaky/repo/blob/main/.env', source: 'content' }]);
+    const signature = sign('sha256', Buffer.from(report), { key: scanner.privateKey, dsaEncoding: 'der' }).toString('base64');
+    await t.http.post(`${API}/integration/secret-scanning`).set({ 'Content-Type': 'application/json', 'Github-Public-Key-Identifier': 'scanner', 'Github-Public-Key-Signature': signature }).send(report).expect(200);
+    await t.http.post(`${API}/integration/secret-scanning`).set({ 'Content-Type': 'application/json', 'Github-Public-Key-Identifier': 'scanner', 'Github-Public-Key-Signature': 'AAAA' }).send(report).expect(401);
+    const revocable = await createKey(t, admin, userUid, { description: 'rfc 7009', scopes: ['rest'] });
+    ledger.add('apiKey', revocable.key);
+    await t.http.post(`${API}/integration/revoke`).type('form').send({ token: revocable.key }).expect(200);
+    const ending = remember(await login(t));
+    await t.http.post(`${API}/integration/revoke`).type('form').send({ token: ending.refreshToken, token_type_hint: 'refresh_token' }).expect(200);
+    const ended = remember(await login(t));
+    await t.http.post(`${API}/integration/revoke`).send({ token: ended.accessToken }).expect(200);
+    await t.http.get(`${API}/users/me`).set(ended.auth).expect(401);
+    // A user and the company disabled, so those events go out too.
+    await t.http.patch(`${API}/users/${userUid}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${companyUid}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
+    for (const path of [`/webhooks/${hook.body.data.id}`, '/webhooks', `/webhooks/${hook.body.data.id}/deliveries?limit=500`]) await t.http.get(`${API}${path}`).set(admin).expect(200);
+    await receiver.waitFor((r) => ['key.leaked', 'company.disabled', 'user.disabled'].every((type) => r.ofType(type).length > 0), 'the last events');
   });
 
   it('finds none of them anywhere but where they were issued', async () => {
-    expect(ledger.count('apiKey')).toBe(7);
+    expect(ledger.count('apiKey')).toBe(11);
+    expect(ledger.count('totpSeed')).toBe(1);
+    expect(ledger.count('signingSecret')).toBe(1);
+    expect(receiver.accepted.length).toBeGreaterThan(10);
+    const deliveries = receiver.received.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`).join('\n');
+    expect(ledger.leaksIn('webhook deliveries', deliveries)).toEqual([]);
     expect(ledger.count('password')).toBeGreaterThanOrEqual(4);
     expect(ledger.count('refreshToken')).toBeGreaterThanOrEqual(4);
     expect(t.responses.length).toBeGreaterThan(40);

@@ -52,9 +52,16 @@ describe("VSPC conformance: answers validate against VSPC's schemas", () => {
       await createUser(t, admin.auth, userInput('vspc-mfa', ROLE.PortalReadonlyOperator));
       const session = await login(t, 'vspc-mfa', 'password-123');
       const uid = (await me(t, session.auth)).instanceUid;
-      const enrolment = await t.http.post(`${API}/users/${uid}/logins/totp`).set(session.auth).expect(200);
-      const secret = new URL(enrolment.body.data.otpauthUrl).searchParams.get('secret') as string;
-      await t.http.post(`${API}/users/${uid}/logins/totp/${enrolment.body.data.identity.id}/confirm`).set(session.auth).send({ code: await generate({ secret }) }).expect(200);
+      const secret = await t.http.get(`${API}/authentication/keys/totp-secret`).set(session.auth).expect(200);
+      expectVspcOne('TotpSecret', secret.body, 'GET /authentication/keys/totp-secret');
+      const { secretUrl } = secret.body.data;
+      const added = await t.http
+        .post(`${API}/users/${uid}/logins/totp`)
+        .set(session.auth)
+        .query({ secretUrl, code: await generate({ secret: secret.body.data.secret }), description: 'Authenticator app', scopes: 'ui' })
+        .expect(200);
+      expectVspcOne('UserLogin', added.body, 'POST /users/{uid}/logins/totp');
+      expect(added.body.data).toMatchObject({ identityProviderName: 'TOTP', status: 'enabled' });
 
       const user = await t.http.get(`${API}/users/${uid}`).set(admin.auth).expect(200);
       expectVspcOne('User', user.body, 'user with a second factor');

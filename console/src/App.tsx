@@ -9,6 +9,8 @@ import { ProfilePage } from './pages/ProfilePage';
 import { SignIn } from './pages/SignIn';
 import { UserPage } from './pages/UserPage';
 import { UsersPage } from './pages/UsersPage';
+import { WebhookPage } from './pages/WebhookPage';
+import { WebhooksPage } from './pages/WebhooksPage';
 import { SessionContext, useSession, type Session } from './session';
 import type { Me } from './types';
 
@@ -105,10 +107,17 @@ function Shell() {
   const query = new URLSearchParams(queryString);
   const usersPage = seesOthers || managesOthers;
   const userMatch = /^\/users\/([^/]+)$/.exec(path);
+  const webhookMatch = /^\/webhooks\/([^/]+)$/.exec(path);
 
   let page;
-  let section: 'profile' | 'users' | 'audit' = 'profile';
-  if (userMatch?.[1]) {
+  let section: 'profile' | 'users' | 'audit' | 'webhooks' = 'profile';
+  if (webhookMatch?.[1] && can('webhooks:read')) {
+    section = 'webhooks';
+    page = <WebhookPage key={webhookMatch[1]} webhookId={decodeURIComponent(webhookMatch[1])} />;
+  } else if (path === '/webhooks' && can('webhooks:read')) {
+    section = 'webhooks';
+    page = <WebhooksPage />;
+  } else if (userMatch?.[1]) {
     section = 'users';
     page = <UserPage key={userMatch[1]} userUid={decodeURIComponent(userMatch[1])} />;
   } else if (path === '/users') {
@@ -122,7 +131,7 @@ function Shell() {
   }
 
   useEffect(() => {
-    document.title = `${{ profile: 'My profile', users: 'Users', audit: 'Audit log' }[section]} — Latchkey`;
+    document.title = `${{ profile: 'My profile', users: 'Users', audit: 'Audit log', webhooks: 'Webhooks' }[section]} — Latchkey`;
   }, [section]);
 
   const link = (href: string, label: string, current: boolean) => (
@@ -139,6 +148,7 @@ function Shell() {
           {link('/', 'My profile', section === 'profile')}
           {usersPage && link('/users', 'Users', section === 'users')}
           {can('audit:read') && link('/audit', 'Audit log', section === 'audit')}
+          {can('webhooks:read') && link('/webhooks', 'Webhooks', section === 'webhooks')}
         </nav>
         <div className="who">
           <span>

@@ -1,6 +1,6 @@
 // Typed calls for the endpoints the console uses.
-import { del, get, patch, post } from './api';
-import type { AuditEntry, Identity, Me, NewApiKey, Permission, TotpEnrolment, User } from './types';
+import { del, get, patch, post, request } from './api';
+import type { AuditEntry, Delivery, Identity, Me, NewApiKey, NewWebhook, Permission, TotpSecret, User, Webhook, WebhookInput } from './types';
 
 const seg = encodeURIComponent;
 const logins = (userUid: string) => `/users/${seg(userUid)}/logins`;
@@ -25,9 +25,10 @@ export const rotateApiKey = (userUid: string, id: number, gracePeriodSeconds: nu
 
 export const deleteIdentity = (userUid: string, id: number) => del<boolean>(`${logins(userUid)}/${id}`);
 
-export const enrolTotp = (userUid: string) => post<TotpEnrolment>(`${logins(userUid)}/totp`);
-export const confirmTotp = (userUid: string, id: number, code: string) =>
-  post<Identity>(`${logins(userUid)}/totp/${id}/confirm`, { code });
+// VSPC's two-factor set-up: a secret first, then one call with a code for it (query only, no body).
+export const newTotpSecret = () => get<TotpSecret>('/authentication/keys/totp-secret');
+export const addTotp = (userUid: string, secretUrl: string, code: string) =>
+  request<Identity>('POST', `${logins(userUid)}/totp`, { query: { secretUrl, code, description: 'Authenticator app', scopes: 'ui' } });
 
 export interface AuditFilter {
   action?: string;
@@ -35,3 +36,14 @@ export interface AuditFilter {
 }
 export const listAudit = (limit: number, offset: number, filter: AuditFilter) =>
   get<AuditEntry[]>('/audit', { limit, offset, ...filter });
+
+const webhook = (id: string) => `/webhooks/${seg(id)}`;
+export const listWebhooks = () => get<Webhook[]>('/webhooks', { limit: 100 });
+export const getWebhook = (id: string) => get<Webhook>(webhook(id));
+export const createWebhook = (body: WebhookInput) => post<NewWebhook>('/webhooks', body);
+/** Replaces the given properties with a JSON Patch. */
+export const updateWebhook = (id: string, changes: Partial<WebhookInput>) =>
+  patch<Webhook>(webhook(id), Object.entries(changes).map(([name, value]) => ({ op: 'replace', path: `/${name}`, value })));
+export const deleteWebhook = (id: string) => del<boolean>(webhook(id));
+export const listDeliveries = (id: string, limit: number, offset: number) => get<Delivery[]>(`${webhook(id)}/deliveries`, { limit, offset });
+export const redeliver = (id: string, deliveryId: string) => post<Delivery>(`${webhook(id)}/deliveries/${seg(deliveryId)}/redeliver`);

@@ -108,7 +108,69 @@ export interface NewApiKey {
   allowedIps?: string[];
 }
 
-export interface TotpEnrolment {
-  identity: Identity;
-  otpauthUrl: string;
+/** VSPC's TotpSecret: a new seed, stored nowhere until a code enables it. */
+export interface TotpSecret {
+  secret: string;
+  secretUrl: string;
+}
+
+/** The events a webhook may hear (docs/webhooks.md). */
+export const WEBHOOK_EVENTS = [
+  'key.created',
+  'key.updated',
+  'key.rotated',
+  'key.deleted',
+  'key.expiring',
+  'key.expired',
+  'key.leaked',
+  'user.disabled',
+  'company.disabled',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  description: string;
+  enabled: boolean;
+  /** The tenant it hears; null for a provider webhook, which hears every tenant. */
+  companyUid: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A webhook as created: the only time its signing secret is shown. */
+export interface NewWebhook extends Webhook {
+  secret: string;
+}
+
+export interface WebhookInput {
+  url: string;
+  events: WebhookEvent[];
+  description: string;
+  enabled: boolean;
+}
+
+export interface DeliveryAttempt {
+  number: number;
+  at: string;
+  durationMs: number;
+  statusCode: number | null;
+  error: string;
+  succeeded: boolean;
+}
+
+export interface Delivery {
+  id: string;
+  eventId: string;
+  eventType: WebhookEvent;
+  status: 'pending' | 'succeeded' | 'failed';
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  giveUpAt: string;
+  createdAt: string;
+  deliveredAt: string | null;
+  attempts: DeliveryAttempt[];
 }

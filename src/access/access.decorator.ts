@@ -20,7 +20,7 @@ export function Access(rule: Partial<AccessRule> = {}): MethodDecorator & ClassD
     ApiBearerAuth(SECURITY_SCHEMES.bearer),
     ApiSecurity(SECURITY_SCHEMES.apiKey),
     ApiBasicAuth(SECURITY_SCHEMES.basic),
-    ApiExtension('x-latchkey-access', { surface: full.surface, permission: full.permission ?? null, ownable: full.ownable }),
+    ApiExtension('x-latchkey-access', { surface: full.surface, permission: full.permission ?? null, ownable: full.ownable, sessionOnly: full.sessionOnly ?? false }),
     ApiErrors(...AUTHENTICATED_ERRORS),
   );
 }

@@ -85,6 +85,10 @@ const table: Row[] = [
   ['own-objects key on unownable route', { ownObjectsOnly: true }, {}, { ownable: false }, 403],
   ['session with all surfaces', { kind: 'session', identityId: null, scopes: new Set(['rest', 'integration', 'ui']) }, {}, {}, 'allow'],
   ['read-only session on POST', { kind: 'session', readOnly: true }, { method: 'POST' }, { permission: undefined }, 403],
+  ['key on a sessions-only route', {}, { method: 'POST' }, { permission: undefined, sessionOnly: true }, 403],
+  ['key with every permission on a sessions-only route', { permissions: new Set(['identities:write', 'users:write']) }, {}, { permission: undefined, sessionOnly: true }, 403],
+  ['session on a sessions-only route', { kind: 'session', identityId: null }, { method: 'POST' }, { permission: undefined, sessionOnly: true }, 'allow'],
+  ['read-only session on a sessions-only POST', { kind: 'session', readOnly: true }, { method: 'POST' }, { permission: undefined, sessionOnly: true }, 403],
 ];
 
 describe('authorize()', () => {

@@ -21,7 +21,7 @@ export function checkCredential(principal: Principal, now: Date): Decision {
 /**
  * Every access rule of Latchkey, in the documented order, as one pure function:
  * identity/user/company enabled → not expired → IP allowlist → rate limit → surface scope →
- * read-only → permission → path → own objects. Format and lookup happen before a principal exists.
+ * sessions only → read-only → permission → path → own objects. Format and lookup happen before a principal exists.
  */
 export function authorize(principal: Principal, request: AccessRequest): Decision {
   const { rule } = request;
@@ -35,6 +35,9 @@ export function authorize(principal: Principal, request: AccessRequest): Decisio
   }
   if (!principal.scopes.has(rule.surface)) {
     return deny(403, `The credential is not scoped for the "${rule.surface}" surface.`);
+  }
+  if (rule.sessionOnly && principal.kind !== 'session') {
+    return deny(403, 'Only an interactive session may do this; API keys cannot.');
   }
   if (principal.readOnly && !SAFE_METHODS.has(request.method.toUpperCase())) {
     return deny(403, 'The credential is read-only.');

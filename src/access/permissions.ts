@@ -9,6 +9,8 @@ export const PERMISSIONS = {
   'audit:read': 'Read the audit log',
   'introspect:use': 'Introspect API keys for other services',
   'about:read': 'Read the installation: its id, date and server version',
+  'webhooks:read': 'Read the tenant\'s webhooks and their deliveries',
+  'webhooks:write': 'Create, change and delete the tenant\'s webhooks; redeliver',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -46,6 +46,8 @@ export interface AccessRule {
   permission?: Permission;
   /** False for routes over objects nobody owns (companies, audit): own-objects keys are refused. */
   ownable?: boolean;
+  /** Only a person signed in (a session), never an API key: changing how one signs in (a second factor). */
+  sessionOnly?: boolean;
 }
 
 export interface AccessRequest {

@@ -20,6 +20,8 @@ export const ROLES = [...PROVIDER_ROLES, ...TENANT_ROLES] as const;
 export type Role = (typeof ROLES)[number];
 
 const READ: Permission[] = ['users:read', 'identities:read', 'companies:read', 'audit:read'];
+/** Webhooks tell the outside about a whole tenant: for those who manage it. */
+const WEBHOOKS: Permission[] = ['webhooks:read', 'webhooks:write'];
 
 /**
  * What each role may do; a key's permissions are intersected with its user's role. Only the
@@ -29,8 +31,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   [ROLE.PortalAdministrator]: new Set(ALL_PERMISSIONS),
   [ROLE.PortalOperator]: new Set([...READ, 'identities:write', 'companies:write', 'introspect:use']),
   [ROLE.PortalReadonlyOperator]: new Set(READ),
-  [ROLE.CompanyOwner]: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
-  [ROLE.CompanyAdministrator]: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
+  [ROLE.CompanyOwner]: new Set([...READ, 'users:write', 'identities:write', 'introspect:use', ...WEBHOOKS]),
+  [ROLE.CompanyAdministrator]: new Set([...READ, 'users:write', 'identities:write', 'introspect:use', ...WEBHOOKS]),
   [ROLE.CompanyLocationUser]: new Set(['users:read', 'identities:read', 'identities:write', 'companies:read']),
 };
 

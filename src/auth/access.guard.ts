@@ -23,6 +23,27 @@ const ANSWERS: Record<Denial['status'], (denial: Denial) => ApiError> = {
 type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 
 /**
+ * The HTTP request behind a route or a GraphQL field, and the method its rule is judged by: a
+ * GraphQL query reads and a mutation writes, whatever HTTP method carried them.
+ */
+function requestOf(context: ExecutionContext): { request: AuthenticatedRequest; method: string; graphql: boolean } {
+  if (context.getType<string>() === 'graphql') {
+    const request = (context.getArgByIndex(2) as { req: AuthenticatedRequest }).req;
+    const operation = (context.getArgByIndex(3) as { operation?: { operation?: string } } | undefined)?.operation?.operation;
+    return { request, method: operation === 'query' ? 'GET' : 'POST', graphql: true };
+  }
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  return { request, method: request.method, graphql: false };
+}
+
+/** Who is calling, once authenticated: the principal, its rate-limit state, whether its use was recorded. */
+interface Caller {
+  principal: Principal;
+  retryAfterSeconds?: number;
+  used: boolean;
+}
+
+/**
  * The one global guard, deny by default: the route's rule (`@Access()`, or none for `@Public()`),
  * then the Authenticator turns the credential into a principal, `authorize()` decides, and ANSWERS
  * maps a refusal to its error. What follows a decision (throttling failures, auditing refusals,
@@ -31,6 +52,8 @@ type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly rules = new WeakMap<object, AccessRule | null>();
+  /** Per GraphQL request, so its fields share one authentication, one rate-limit unit and one key use. */
+  private readonly identified = new WeakMap<object, Promise<Caller>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -42,7 +65,25 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.ruleFor(context);
     if (!rule) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const { request, method, graphql } = requestOf(context);
+    // The fields of one GraphQL document (resolved concurrently) share one authentication.
+    let pending = graphql ? this.identified.get(request) : undefined;
+    if (!pending) {
+      pending = this.identify(request);
+      if (graphql) this.identified.set(request, pending);
+    }
+    const caller = await pending;
+    const decision = authorize(caller.principal, { method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds: caller.retryAfterSeconds });
+    if (!decision.allow) return this.refuse(request, decision, caller.principal);
+    if (caller.principal.kind === 'apiKey' && !caller.used) {
+      caller.used = true;
+      this.events.keyUsed(caller.principal);
+    }
+    return true;
+  }
+
+  /** Credential → principal, and one unit of its rate limit; refuses when there is none. */
+  private async identify(request: AuthenticatedRequest): Promise<Caller> {
     // Answered from memory, before any credential is looked at.
     const blocked = this.rateLimits.authBlocked(request.ip);
     if (blocked !== undefined) throw ANSWERS[429]({ allow: false, status: 429, reason: BLOCKED, retryAfterSeconds: blocked });
@@ -55,10 +96,7 @@ export class AccessGuard implements CanActivate {
       principal.rateLimitPerMinute && principal.identityId !== null
         ? await this.rateLimits.consumeKey(principal.identityId, principal.rateLimitPerMinute)
         : undefined;
-    const decision = authorize(principal, { method: request.method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds });
-    if (!decision.allow) return this.refuse(request, decision, principal);
-    if (principal.kind === 'apiKey') this.events.keyUsed(principal);
-    return true;
+    return { principal, retryAfterSeconds, used: false };
   }
 
   private async refuse(request: FastifyRequest, denial: Denial, principal: Principal | null): Promise<never> {

@@ -39,5 +39,6 @@ import { TokenService } from './token.service.js';
     KeyUseListener,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
+  exports: [TokenService],
 })
 export class AuthModule {}

@@ -26,6 +26,16 @@ export class RefreshTokensRepository extends Repository {
     await this.em.nativeUpdate(RefreshToken, { user: userUid, revokedAt: null }, { revokedAt: at });
   }
 
+  /** Any token of a family, with its user. */
+  findInFamily(familyId: string): Promise<RefreshToken | null> {
+    return this.em.findOne(RefreshToken, { familyId }, { populate: ['user', 'user.company'] });
+  }
+
+  /** Whether a family was revoked: revocation marks every token of it. */
+  async familyRevoked(familyId: string): Promise<boolean> {
+    return (await this.em.count(RefreshToken, { familyId, revokedAt: { $ne: null } })) > 0;
+  }
+
   add(data: RequiredEntityData<RefreshToken>): void {
     this.em.create(RefreshToken, data);
   }

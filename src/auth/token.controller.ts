@@ -12,6 +12,7 @@ import type { Principal } from '../access/principal.js';
 import { TokenService } from './token.service.js';
 import { ApiData } from '../common/openapi.js';
 import { ApiTokenEndpoint } from './dto/token.openapi.js';
+import { NotIdempotent } from '../idempotency/not-idempotent.decorator.js';
 
 function field(body: TokenRequest, name: keyof TokenRequest): string {
   const value = body[name];
@@ -34,6 +35,7 @@ export class TokenController {
   @Post('token')
   @ApiTokenEndpoint()
   @Public()
+  @NotIdempotent()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async token(@Body() raw: unknown, @Ip() ip: string): Promise<TokenResponse | { mfa_token: string }> {

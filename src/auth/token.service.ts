@@ -28,6 +28,14 @@ interface AccessClaims {
   ro: boolean;
   /** Issue time in milliseconds, compared with the user's sessionsValidAfter. */
   iat_ms: number;
+  /** The refresh-token family (the session) it belongs to: revoking the family ends it. */
+  fam?: string;
+}
+
+/** A session ended by revocation: whose, for the audit. */
+export interface RevokedSession {
+  user: User;
+  familyId: string;
 }
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -107,6 +115,33 @@ export class TokenService {
     await this.refreshTokens.revokeAllOf(user.instanceUid, new Date());
   }
 
+  /** RFC 7009 for a refresh token: its whole family (the session) is revoked. Null when it is not one of ours. */
+  async revokeRefreshToken(token: string): Promise<RevokedSession | null> {
+    if (token.length > 256) return null;
+    const row = await this.refreshTokens.findByHash(sha256(token));
+    if (!row) return null;
+    await this.refreshTokens.revokeFamily(row.familyId, new Date());
+    return { user: row.user, familyId: row.familyId };
+  }
+
+  /**
+   * RFC 7009 for an access token: the session it belongs to is revoked, which ends it and every
+   * other access and refresh token of that session. An expired token still names its session.
+   */
+  async revokeAccessToken(token: string): Promise<RevokedSession | null> {
+    let claims: AccessClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessClaims>(token, { secret: this.secrets.get('token-signing'), algorithms: ['HS256'], ignoreExpiration: true });
+    } catch {
+      return null;
+    }
+    if (typeof claims.fam !== 'string') return null;
+    const member = await this.refreshTokens.findInFamily(claims.fam);
+    if (!member || member.user.instanceUid !== claims.sub) return null;
+    await this.refreshTokens.revokeFamily(claims.fam, new Date());
+    return { user: member.user, familyId: claims.fam };
+  }
+
   /** Access token → principal; null when invalid, expired, or issued before a session revocation. */
   async verifyAccessToken(token: string): Promise<Principal | null> {
     let claims: AccessClaims;
@@ -118,6 +153,8 @@ export class TokenService {
     const user = await this.users.findByUid(claims.sub);
     if (!user || user.isService) return null;
     if (user.sessionsValidAfter && claims.iat_ms < user.sessionsValidAfter.getTime()) return null;
+    // A revoked session (revocation, or reuse of a spent refresh token) ends its access tokens too.
+    if (typeof claims.fam === 'string' && (await this.refreshTokens.familyRevoked(claims.fam))) return null;
     return sessionPrincipal(user, claims.ro === true);
   }
 
@@ -129,7 +166,7 @@ export class TokenService {
 
   private async issue(user: User, familyId: string, readOnly: boolean): Promise<TokenResponse> {
     const now = new Date();
-    const claims: AccessClaims = { sub: user.instanceUid, ro: readOnly, iat_ms: now.getTime() };
+    const claims: AccessClaims = { sub: user.instanceUid, ro: readOnly, iat_ms: now.getTime(), fam: familyId };
     const accessToken = await this.jwt.signAsync(claims, {
       secret: this.secrets.get('token-signing'),
       algorithm: 'HS256',

@@ -94,14 +94,21 @@ function isTokenRequest(request: FastifyRequest | undefined): boolean {
   return request?.method === 'POST' && request.url.split('?')[0] === TOKEN_ENDPOINT;
 }
 
+const errorsLogger = new Logger('Errors');
+
+/** Any error of an HTTP request, answered: the envelope, or RFC 6749's form on the token endpoint. */
+export function answerError(exception: unknown, request: FastifyRequest | undefined, reply: FastifyReply): void {
+  const answer = toErrorReply(exception, errorsLogger);
+  sendError(reply, isTokenRequest(request) ? asOAuthError(answer) : answer);
+}
+
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const answer = toErrorReply(exception, this.logger);
-    sendError(reply, isTokenRequest(host.switchToHttp().getRequest<FastifyRequest>()) ? asOAuthError(answer) : answer);
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    // GraphQL resolvers answer their own errors (the GraphQL module's formatter): hand it back.
+    if (host.getType() !== 'http') return exception;
+    answerError(exception, host.switchToHttp().getRequest<FastifyRequest>(), host.switchToHttp().getResponse<FastifyReply>());
+    return undefined;
   }
 }
 

@@ -7,6 +7,8 @@ import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
  */
 export const PLAIN_TEXT = /^[^<>=]*$/;
 export const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+/** An `X-Request-id` a client may choose: short, plain characters (a UUID fits; so do proxies' hex ids). */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 /** The longest address SMTP can deliver to (RFC 5321). */
 const EMAIL_MAX_LENGTH = 254;
 

@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import { LOGIN_PATTERN } from '../common/input-rules.js';
+import { type LifecycleSettings, loadLifecycleSettings, SettingError } from './lifecycle-settings.js';
 
 /** Validated runtime configuration, read once from the environment at boot. */
-export interface AppConfig {
+export interface AppConfig extends LifecycleSettings {
   port: number;
   host: string;
   databaseUrl: string;
@@ -29,6 +30,8 @@ export interface AppConfig {
   credentialEvents: 'notify' | 'poll';
   /** With `credentialEvents: 'poll'`: milliseconds between two reads of the change log. */
   credentialPollMs: number;
+  /** How long a successful answer is kept for replay under its `X-Request-id` (VSPC: 5 minutes). */
+  idempotencyTtlSeconds: number;
   /** `LATCHKEY_BENCH_METRICS=1`: count SQL queries and serve them on loopback for `npm run bench`. */
   benchMetrics: boolean;
 }
@@ -94,6 +97,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!CREDENTIAL_EVENTS.includes(credentialEvents)) {
     throw new ConfigError(`CREDENTIAL_EVENTS must be notify or poll, got "${env.CREDENTIAL_EVENTS}"`);
   }
+  let lifecycle: LifecycleSettings;
+  try {
+    lifecycle = loadLifecycleSettings(env);
+  } catch (error) {
+    throw error instanceof SettingError ? new ConfigError(error.message) : error;
+  }
   const maxLifetime = env.KEYS_MAX_LIFETIME_DAYS ? integer(env, 'KEYS_MAX_LIFETIME_DAYS', 0, 1, 36500) : undefined;
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -111,11 +120,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
     loginFailuresPer15Minutes: integer(env, 'LOGIN_FAILURES_PER_15_MINUTES', 10, 1, 1_000_000),
     logLevel,
+    idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 300, 1, 3600),
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
     shutdownDrainSeconds: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 300),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 15, 1, 600),
     credentialEvents,
     credentialPollMs: integer(env, 'CREDENTIAL_POLL_MS', 250, 50, 10_000),
     benchMetrics: boolean(env, 'LATCHKEY_BENCH_METRICS', false),
+    ...lifecycle,
   };
 }

@@ -3,8 +3,8 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ServerSecret } from './server-secret.entity.js';
 
-export type SecretName = 'api-key-hmac' | 'token-signing' | 'totp-encryption';
-const NAMES: SecretName[] = ['api-key-hmac', 'token-signing', 'totp-encryption'];
+export type SecretName = 'api-key-hmac' | 'token-signing' | 'totp-encryption' | 'idempotency' | 'webhook-signing';
+const NAMES: SecretName[] = ['api-key-hmac', 'token-signing', 'totp-encryption', 'idempotency', 'webhook-signing'];
 
 /**
  * Server secrets live in the database so every instance on it agrees. The first instance

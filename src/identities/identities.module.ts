@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { CompaniesModule } from '../companies/companies.module.js';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsService } from './accounts/accounts.service.js';
@@ -24,7 +25,7 @@ import { TotpService } from './totp/totp.service.js';
  * key into a principal, and the credential changes that keep its cache true on every instance.
  */
 @Module({
-  imports: [UsersModule, CompaniesModule, AuditModule],
+  imports: [UsersModule, CompaniesModule, AuditModule, RateLimitsModule],
   controllers: [IdentitiesController, ApiKeysController, TotpController, AccountsController],
   providers: [
     IdentitiesRepository,
@@ -40,6 +41,6 @@ import { TotpService } from './totp/totp.service.js';
     CredentialRelay,
     CredentialChangeLog,
   ],
-  exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder, CredentialRelay],
+  exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder, IdentitiesService, CredentialRelay],
 })
 export class IdentitiesModule {}

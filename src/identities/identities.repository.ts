@@ -46,6 +46,19 @@ export class IdentitiesRepository extends Repository {
     return this.em.find(ApiKeySecret, { identity });
   }
 
+  /** API keys ordered by (expiration date, id) after a cursor, up to `until`; with user and company. */
+  findExpiring(after: { at: Date; id: number }, until: Date, limit: number): Promise<Identity[]> {
+    return this.em.find(
+      Identity,
+      {
+        provider: 'AK',
+        expirationDate: { $ne: null, $lte: until },
+        $or: [{ expirationDate: { $gt: after.at } }, { expirationDate: after.at, id: { $gt: after.id } }],
+      },
+      { populate: WITH_OWNER, orderBy: { expirationDate: 'asc', id: 'asc' }, limit },
+    );
+  }
+
   /** Secrets by their keyed hashes, each with its identity, user and company. */
   findSecrets(hashes: string[]): Promise<ApiKeySecret[]> {
     return this.em.find(ApiKeySecret, { hash: { $in: hashes } }, { populate: ['identity', 'identity.user', 'identity.user.company'] });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
+import { checkCredential } from '../access/authorize.js';
 import type { Principal } from '../access/principal.js';
+import { keyPrincipal } from '../access/principals.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { type CollectionQuery, parseFilter, parseSort } from '../common/collection-query.js';
@@ -17,6 +19,14 @@ import { IdentitiesRepository } from './identities.repository.js';
 import type { Identity } from './identity.entity.js';
 import { IDENTITY_PROPERTIES, IDENTITY_QUERY_FIELDS, identityTarget, type IdentityView, toIdentityView } from './identity.mapper.js';
 import { checkMintable, type KeyPolicy, policyOf } from './key-policy.js';
+
+/** One value a secret scanner reported, with where it was found. */
+export interface LeakedValue {
+  token: string;
+  type: string;
+  url: string;
+  source: string;
+}
 
 /** The narrowing policy of a key, patchable on API-key identities only. */
 const KEY_POLICY_PROPERTIES = ['isReadAccessOnly', 'scopes', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly', 'rateLimitPerMinute'] as const;
@@ -151,12 +161,14 @@ export class IdentitiesService {
     return identity;
   }
 
-  async delete(principal: Principal, userUid: string, id: number): Promise<void> {
+  /** Deletes an identity the caller may manage; answers it as it was. */
+  async delete(principal: Principal, userUid: string, id: number): Promise<Identity> {
     const identity = await this.get(principal, userUid, id, 'write');
     if (identity.provider === 'VSPC') throw ApiError.badRequest('The password identity cannot be deleted; disable it instead.');
     this.audit.recordChange(principal, 'identity.deleted', identityTarget(identity), { userUid: identity.user.instanceUid, provider: identity.provider, keyPrefix: identity.keyPrefix });
     this.identities.remove(identity);
     await this.identities.flush();
+    return identity;
   }
 
   /**
@@ -183,11 +195,63 @@ export class IdentitiesService {
     await this.identities.flush();
   }
 
+  /**
+   * Keys a secret scanner found in public (GitHub's partner format): each one that is a Latchkey
+   * key has the report recorded and, if it still worked, is disabled (not deleted, so its owner sees
+   * what happened); the change carries the report, from which the `key.leaked` event is made. Answers
+   * which values were live keys. Malformed values cost no database access.
+   */
+  async reportLeaked(reports: LeakedValue[], fromAddress: string): Promise<Set<string>> {
+    const wellFormed = reports.filter((report) => isWellFormedApiKey(report.token));
+    const live = new Set<string>();
+    if (!wellFormed.length) return live;
+    const byHash = new Map(wellFormed.map((report) => [this.hash(report.token), report]));
+    const now = new Date();
+    const seen = new Set<number>();
+    for (const secret of await this.identities.findSecrets([...byHash.keys()])) {
+      const report = byHash.get(secret.hash) as LeakedValue;
+      const identity = secret.identity;
+      if (secret.expiresAt && secret.expiresAt <= now) continue;
+      const principal = keyPrincipal(identity);
+      if (checkCredential(principal, now).allow) live.add(report.token);
+      if (seen.has(identity.id)) continue;
+      seen.add(identity.id);
+      const wasEnabled = identity.status === 'enabled';
+      identity.status = 'disabled';
+      identity.leakReport = { reportedAt: now.toISOString(), url: report.url, source: report.source };
+      this.audit.record({
+        action: 'identity.leaked',
+        outcome: 'success',
+        targetType: 'identity',
+        targetId: identity.id,
+        companyUid: identity.user.company.instanceUid,
+        fromAddress,
+        details: { keyPrefix: identity.keyPrefix, userUid: identity.user.instanceUid, url: report.url, source: report.source, type: report.type, disabled: wasEnabled },
+      });
+    }
+    await this.identities.flush();
+    return live;
+  }
+
+  /** API keys whose expiration date is after the cursor and at most `until`, in that order. */
+  expiringKeys(after: { at: Date; id: number }, until: Date, limit: number): Promise<Identity[]> {
+    return this.identities.findExpiring(after, until, limit);
+  }
+
   /** CloudTower-style: the owner (or a manager) deletes a key by its value; others get 404. */
-  async deleteByValue(principal: Principal, key: string): Promise<void> {
+  async deleteByValue(principal: Principal, key: string): Promise<Identity> {
     const [secret] = isWellFormedApiKey(key) ? await this.identities.findSecrets([this.hash(key)]) : [];
     if (!secret) throw ApiError.notFound('API key');
-    await this.delete(principal, secret.identity.user.instanceUid, secret.identity.id);
+    return this.delete(principal, secret.identity.user.instanceUid, secret.identity.id);
+  }
+
+  /** The caller's own API keys, newest first (CloudTower lists its keys this way). */
+  async ownKeys(principal: Principal, page: { limit: number; offset: number }): Promise<Identity[]> {
+    const [rows] = await this.identities.findPage(
+      { $and: [this.scope(principal, principal.userUid, 'read'), { provider: 'AK' }] },
+      { orderBy: [{ id: 'desc' }], ...page },
+    );
+    return rows;
   }
 
   /**

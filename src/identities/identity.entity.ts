@@ -6,6 +6,13 @@ export type IdentityProvider = (typeof IDENTITY_PROVIDERS)[number];
 export const IDENTITY_STATUSES = ['enabled', 'disabled'] as const;
 export type IdentityStatus = (typeof IDENTITY_STATUSES)[number];
 
+/** Where a scanner found a key: the public URL and the kind of source (GitHub's `url` and `source`). */
+export interface LeakReport {
+  reportedAt: string;
+  url: string;
+  source: string;
+}
+
 export const IdentitySchema = defineEntity({
   name: 'Identity',
   tableName: 'identities',
@@ -24,7 +31,7 @@ export const IdentitySchema = defineEntity({
     keyPrefix: p.string().length(16).default(''),
     /** Narrowing of the user's role permissions; null means "as the user". */
     permissions: p.json<string[]>().nullable(),
-    expirationDate: p.datetime().nullable(),
+    expirationDate: p.datetime().nullable().index(),
     allowedIps: p.json<string[]>(),
     pathPrefixes: p.json<string[]>(),
     ownObjectsOnly: p.boolean().default(false),
@@ -32,6 +39,8 @@ export const IdentitySchema = defineEntity({
     lastUsedAt: p.datetime().nullable(),
     lastUsedFrom: p.string().length(64).default(''),
     createdBy: p.string().length(36).nullable(),
+    /** The latest secret-scanning report of this key, if it was ever reported leaked. */
+    leakReport: p.json<LeakReport>().nullable(),
     /** TOTP: the last accepted time step, so a code is accepted once within its window. */
     otpLastTimeStep: p.bigint('number').nullable(),
   },
@@ -55,6 +64,7 @@ export function sessionIdentityDefaults() {
     rateLimitPerMinute: null,
     lastUsedAt: null,
     otpLastTimeStep: null,
+    leakReport: null,
   };
 }
 IdentitySchema.setClass(Identity);

@@ -4,20 +4,20 @@ import type { IncomingMessage } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
+import { REQUEST_ID_PATTERN } from '../common/input-rules.js';
 import type { AppConfig } from '../config/config.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** A caller's request id is kept when it is a short plain token; anything else gets a fresh UUID. */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
- * The request id of an incoming request (Fastify's `genReqId`). An id that looks like an API key is
+ * The request id of an incoming request (Fastify's `genReqId`): the caller's when it is a short plain
+ * token (`REQUEST_ID_PATTERN`), else a fresh UUID. An id that looks like an API key is
  * replaced: a misconfigured client must not be able to put its key into the logs this way.
  */
 export function requestIdOf(req: IncomingMessage): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
-  if (typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) && !incoming.startsWith('lk_')) return incoming;
+  if (typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) && !incoming.startsWith('lk_')) return incoming;
   return randomUUID();
 }
 

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { SECURITY_SCHEMES } from '../common/openapi.js';
+import { documentRequestIds } from '../idempotency/idempotency.openapi.js';
 
 export const OPENAPI_DOCUMENT_PATH = '/api/v3/openapi.json';
 export const OPENAPI_UI_PATH = '/api/v3/docs';
@@ -22,7 +23,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'An API key.' }, SECURITY_SCHEMES.apiKey)
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'HTTP Basic with an API key as the password; the username is ignored.' }, SECURITY_SCHEMES.basic)
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return documentRequestIds(document);
 }
 
 /** Serve the document and Swagger UI without credentials; they are Fastify routes, outside the guard. The document is built on first request. */

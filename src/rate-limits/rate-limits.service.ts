@@ -20,6 +20,7 @@ export class RateLimitsService implements OnApplicationShutdown {
   private readonly failedAuth: RateLimiterAbstract;
   private readonly failedLogins: RateLimiterAbstract;
   private readonly failedCodes: RateLimiterAbstract;
+  private readonly revocations: RateLimiterAbstract;
 
   private namespaceValue: string | undefined;
   /** Addresses over their failed-authentication budget, until when (ms since the epoch). */
@@ -34,6 +35,15 @@ export class RateLimitsService implements OnApplicationShutdown {
     this.failedAuth = this.limiter('auth-fail', config.authFailuresPerMinute, 60);
     this.failedLogins = this.limiter('login-fail', config.loginFailuresPer15Minutes, 900);
     this.failedCodes = this.limiter('mfa-fail', FAILED_CODES_PER_WINDOW, 900);
+    this.revocations = this.limiter('revoke', config.revocationsPerMinute, 60);
+  }
+
+  /**
+   * One request to a public revocation route (anyone may call them): seconds to wait when the
+   * address has used its budget, so nobody can make the server hash and look up values without end.
+   */
+  async revocationWait(address: string): Promise<number | undefined> {
+    return this.consume(this.revocations, address);
   }
 
   /** One request of a key whose identity carries a per-minute limit. */

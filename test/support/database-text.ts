@@ -28,9 +28,13 @@ export async function databaseText(db: TestDatabase): Promise<string> {
   return JSON.stringify(rows);
 }
 
-/** Columns a refused request may still touch: last-used bookkeeping and the audit trail. */
-const VOLATILE_COLUMNS = new Set(['last_used_at', 'last_used_from']);
-const VOLATILE_TABLES = new Set(['audit_entries', 'mikro_orm_migrations']);
+/**
+ * Columns a refused request may still touch: last-used bookkeeping and the audit trail; and what the
+ * webhook worker changes in the background (fan-out marks, deliveries and their attempts, the expiry
+ * scan's cursors). An event a refused request caused would still show, in webhook_events.
+ */
+const VOLATILE_COLUMNS = new Set(['last_used_at', 'last_used_from', 'dispatch_token', 'dispatched_at']);
+const VOLATILE_TABLES = new Set(['audit_entries', 'mikro_orm_migrations', 'webhook_deliveries', 'webhook_delivery_attempts', 'webhook_expiry_cursors']);
 
 /**
  * A canonical text of the state that matters (users, companies, identities, key secrets, refresh
@@ -70,7 +74,7 @@ export async function closeInspector(db: TestDatabase): Promise<void> {
   if (client) await (await client).end();
 }
 
-async function tableRows(db: TestDatabase, include: (table: string) => boolean): Promise<Rows> {
+export async function tableRows(db: TestDatabase, include: (table: string) => boolean): Promise<Rows> {
   const out: Rows = {};
   if (db.dialect === 'sqlite') {
     const sqlite = new DatabaseSync(sqliteFile(db), { readOnly: true });

@@ -26,8 +26,9 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function startServices(env: Record<string, string> = {}): Promise<Services> {
-  const db = await createTestDatabase();
+/** With `shared`, a second instance on another's database (which that one drops). */
+export async function startServices(env: Record<string, string> = {}, shared?: TestDatabase): Promise<Services> {
+  const db = shared ?? (await createTestDatabase());
   const config = loadConfig({ DATABASE_URL: db.url, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', ...env });
   const app = await buildApp(config, new CapturingLogger());
   await app.init();
@@ -45,6 +46,7 @@ export async function startServices(env: Record<string, string> = {}): Promise<S
       }),
     close: async () => {
       await app.close();
+      if (shared) return;
       await closeInspector(db);
       await db.drop();
     },

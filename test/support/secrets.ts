@@ -1,7 +1,7 @@
 import { databaseText } from './database-text.js';
 import type { RecordedResponse, TestApp } from './harness.js';
 
-export type SecretKind = 'apiKey' | 'password' | 'refreshToken' | 'accessToken';
+export type SecretKind = 'apiKey' | 'password' | 'refreshToken' | 'accessToken' | 'totpSeed' | 'signingSecret';
 
 /** The only answers allowed to carry a secret, and the fields they carry it in. */
 const ISSUING_ROUTES: { method: string; path: RegExp; fields: (body: Record<string, unknown>) => void }[] = [
@@ -15,10 +15,37 @@ const ISSUING_ROUTES: { method: string; path: RegExp; fields: (body: Record<stri
   },
   {
     method: 'POST',
+    path: /^\/api\/v3\/webhooks$/,
+    fields: (body) => {
+      const data = body.data as Record<string, unknown> | undefined;
+      if (data && typeof data === 'object') delete data.secret;
+    },
+  },
+  {
+    method: 'POST',
     path: /^\/api\/v3\/users\/[^/]+\/logins\/(apikey|\d+\/rotate)$/,
     fields: (body) => {
       const data = body.data as Record<string, unknown> | undefined;
       if (data && typeof data === 'object') delete data.parameters;
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/graphql$/,
+    fields: (body) => {
+      const created = (body.data as { createApiKey?: { key?: unknown } } | null | undefined)?.createApiKey;
+      if (created && typeof created === 'object') delete created.key;
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/api\/v3\/authentication\/keys\/totp-secret$/,
+    fields: (body) => {
+      const data = body.data as Record<string, unknown> | undefined;
+      if (data && typeof data === 'object') {
+        delete data.secret;
+        delete data.secretUrl;
+      }
     },
   },
 ];
@@ -43,12 +70,21 @@ export class SecretLedger {
     return [...this.secrets.values()].filter((k) => k === kind).length;
   }
 
-  /** What must never appear: the whole value and, for keys, the part after the public display prefix. */
+  /**
+   * What must never appear: the whole value and, for keys, the part after the public display prefix;
+   * for webhook signing secrets, the part after `whsec_`.
+   */
   private needles(): { kind: SecretKind; needle: string }[] {
     return [...this.secrets].flatMap(([value, kind]) => [
       { kind, needle: value },
       ...(kind === 'apiKey' ? [{ kind, needle: value.slice(11) }] : []),
+      ...(kind === 'signingSecret' ? [{ kind, needle: value.slice('whsec_'.length) }] : []),
     ]);
+  }
+
+  /** Leaks in text from elsewhere (what a webhook receiver got, say), described as `where`. */
+  leaksIn(where: string, text: string): string[] {
+    return [...new Set(this.needles().filter(({ needle }) => text.includes(needle)).map(({ kind }) => `${kind} in ${where}`))];
   }
 
   /** Descriptions of every leak found; empty when clean. */

@@ -19,6 +19,7 @@ export type VspcSchema =
   | 'Credentials'
   | 'CredentialsInfo'
   | 'UserLogin'
+  | 'TotpSecret'
   | 'OAuth2Result'
   | 'OAuth2Error'
   | 'About'

@@ -39,7 +39,6 @@ export function IdentityCard({ identity: i, canWrite, busy, onAction }: Props) {
         <h3 id={headingId}>{name}</h3>
         <span className={`badge status-${i.status}`}>{STATUS_LABELS[i.status] ?? i.status}</span>
         {expired && <span className="badge status-disabled">Expired</span>}
-        {isTotp && i.status === 'disabled' && <span className="badge">Not confirmed</span>}
       </header>
       <dl className="fields">
         <Field term="Type">{kind}</Field>

@@ -4,6 +4,10 @@ interface Props {
   title: string;
   secret: string;
   onDone: () => void;
+  /** What the secret is, in the labels ("API key" unless told). */
+  what?: string;
+  /** Why it is shown once; by default, that only a one-way hash is kept. */
+  warning?: string;
 }
 
 async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
@@ -25,8 +29,8 @@ async function copyText(text: string, input: HTMLInputElement | null): Promise<b
   }
 }
 
-/** Shows a newly issued key exactly once. The key lives only in this component's props. */
-export function SecretReveal({ title, secret, onDone }: Props) {
+/** Shows a newly issued secret (a key, a signing secret) exactly once. It lives only in this component's props. */
+export function SecretReveal({ title, secret, onDone, what = 'API key', warning = 'Copy this key now. It will not be shown again — Latchkey keeps only a one-way hash of it.' }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -35,9 +39,9 @@ export function SecretReveal({ title, secret, onDone }: Props) {
     <section className="secret" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{title}</h3>
       <p className="warning" role="alert">
-        Copy this key now. It will not be shown again — Latchkey keeps only a one-way hash of it.
+        {warning}
       </p>
-      <label htmlFor={`${id}-value`}>API key</label>
+      <label htmlFor={`${id}-value`}>{what}</label>
       <div className="secret-row">
         <input
           id={`${id}-value`}
@@ -53,15 +57,15 @@ export function SecretReveal({ title, secret, onDone }: Props) {
           type="button"
           onClick={async () => setCopyState((await copyText(secret, input.current)) ? 'copied' : 'failed')}
         >
-          Copy key
+          Copy {what === 'API key' ? 'key' : what.toLowerCase()}
         </button>
       </div>
       <p role="status" aria-live="polite" className="muted">
         {copyState === 'copied' && 'Copied to the clipboard.'}
-        {copyState === 'failed' && 'Could not copy automatically — select the key and copy it by hand.'}
+        {copyState === 'failed' && `Could not copy automatically — select the ${what.toLowerCase()} and copy it by hand.`}
       </p>
       <button type="button" className="primary" onClick={onDone}>
-        I have saved the key
+        I have saved the {what === 'API key' ? 'key' : what.toLowerCase()}
       </button>
     </section>
   );

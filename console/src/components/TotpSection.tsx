@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
-import { confirmTotp, deleteIdentity, enrolTotp } from '../endpoints';
+import { addTotp, newTotpSecret } from '../endpoints';
 import { useAction } from '../hooks';
 import { useSession } from '../session';
-import type { Identity } from '../types';
+import type { Identity, TotpSecret } from '../types';
 import { ErrorMessage } from './Status';
 import { FormActions } from './FormActions';
 import { CodeField } from './Fields';
@@ -11,23 +11,10 @@ import { CodeField } from './Fields';
 interface Props {
   userUid: string;
   identities: Identity[];
-  /** Whether identities may be deleted (identities:write); enrolling and confirming need no permission. */
+  /** Whether identities may be deleted (identities:write); setting one up needs no permission. */
   canRemove: boolean;
   onChanged: () => void;
 }
-
-interface Pending {
-  identity: Identity;
-  otpauthUrl: string;
-}
-
-const secretOf = (otpauthUrl: string): string => {
-  try {
-    return new URL(otpauthUrl).searchParams.get('secret') ?? '';
-  } catch {
-    return '';
-  }
-};
 
 function QrImage({ text }: { text: string }) {
   const [src, setSrc] = useState('');
@@ -46,39 +33,31 @@ function QrImage({ text }: { text: string }) {
 export function TotpSection({ userUid, identities, canRemove, onChanged }: Props) {
   const { readOnly } = useSession();
   const { busy, error, run } = useAction();
-  const [pending, setPending] = useState<Pending | null>(null);
+  // The secret lives only here until a code enables it; cancelling leaves nothing on the server.
+  const [pending, setPending] = useState<TotpSecret | null>(null);
   const [code, setCode] = useState('');
-  const totp = identities.filter((i) => i.identityProviderName === 'TOTP');
-  const active = totp.some((i) => i.status === 'enabled');
-  const unfinished = !pending && totp.some((i) => i.status === 'disabled');
+  const active = identities.some((i) => i.identityProviderName === 'TOTP' && i.status === 'enabled');
 
   async function start() {
-    const res = await run(() => enrolTotp(userUid));
+    const res = await run(() => newTotpSecret());
     if (res) {
       setPending(res.data);
       setCode('');
     }
   }
 
-  async function cancel() {
-    if (!pending) return;
-    // Without identities:write the unconfirmed identity stays (disabled, unusable) until the next
-    // enrolment, which replaces it.
-    if (canRemove) await run(() => deleteIdentity(userUid, pending.identity.id));
+  function cancel() {
     setPending(null);
-    onChanged();
   }
 
   async function confirm() {
     if (!pending) return;
-    const res = await run(() => confirmTotp(userUid, pending.identity.id, code));
+    const res = await run(() => addTotp(userUid, pending.secretUrl, code));
     if (res) {
       setPending(null);
       onChanged();
     }
   }
-
-  const secret = pending ? secretOf(pending.otpauthUrl) : '';
 
   return (
     <section className="card" aria-labelledby="totp-title">
@@ -91,11 +70,7 @@ export function TotpSection({ userUid, identities, canRemove, onChanged }: Props
       )}
       {!active && !pending && (
         <>
-          <p>
-            {unfinished
-              ? 'Authenticator setup was not finished. Start again to get a new code to scan (the unconfirmed one is replaced).'
-              : 'Add a time-based one-time code (TOTP) from an authenticator app to your sign-in.'}
-          </p>
+          <p>Add a time-based one-time code (TOTP) from an authenticator app to your sign-in.</p>
           <button
             type="button"
             className="primary"
@@ -103,7 +78,7 @@ export function TotpSection({ userUid, identities, canRemove, onChanged }: Props
             title={readOnly ? 'You cannot set up an authenticator app in a read-only session.' : undefined}
             onClick={start}
           >
-            {unfinished ? 'Start setup again' : 'Set up authenticator app'}
+            Set up authenticator app
           </button>
         </>
       )}
@@ -115,15 +90,13 @@ export function TotpSection({ userUid, identities, canRemove, onChanged }: Props
           }}
         >
           <p>Scan this code with your authenticator app, then enter the 6-digit code it shows.</p>
-          <QrImage text={pending.otpauthUrl} />
-          {secret && (
-            <p>
-              Or enter this key by hand:{' '}
-              <code className="mono" aria-label="Secret key">
-                {secret}
-              </code>
-            </p>
-          )}
+          <QrImage text={pending.secretUrl} />
+          <p>
+            Or enter this key by hand:{' '}
+            <code className="mono" aria-label="Secret key">
+              {pending.secret}
+            </code>
+          </p>
           <CodeField id="totp-code" value={code} onChange={setCode} />
           <FormActions busy={busy} submit="Confirm code" cancel="Cancel setup" onCancel={cancel} />
         </form>

@@ -23,7 +23,7 @@ import { Description, PLAIN_TEXT } from '../../common/input-rules.js';
 import { checkDto } from '../../common/validation.js';
 
 /** `scopes=["integration","rest"]` (VSPC guide), repeated `scopes=rest&scopes=ui`, or a JSON array. */
-function listFromQuery({ value }: { value: unknown }): unknown {
+export function listFromQuery({ value }: { value: unknown }): unknown {
   if (typeof value === 'string') {
     const trimmed = value.trim();
     if (trimmed.startsWith('[')) {

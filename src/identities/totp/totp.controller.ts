@@ -1,39 +1,38 @@
-import { Body, Controller, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { Access } from '../../access/access.decorator.js';
 import { CurrentPrincipal } from '../../access/current-principal.decorator.js';
 import type { Principal } from '../../access/principal.js';
 import { one } from '../../common/envelope.js';
 import { ApiData } from '../../common/openapi.js';
 import { IdentityViewDto } from '../dto/identity-view.dto.js';
-import { TotpCodeDto, TotpEnrolmentDto } from './totp.dto.js';
 import { toIdentityView } from '../identity.mapper.js';
+import { AddTotpLoginQuery, TotpSecretDto } from './totp.dto.js';
 import { TotpService } from './totp.service.js';
 
-/** Second factor: enrol (shows the seed once as an otpauth URL), then confirm with a first code. */
-@Controller('users')
+/**
+ * VSPC's second-factor set-up: get a secret, have the app show a code, and enable the TOTP
+ * identity with both in one call. Each person does it for themself, signed in: self-service for
+ * every role, never with an API key (a key must not be able to change how its user signs in).
+ */
+@Controller()
+@ApiTags('TOTP')
 export class TotpController {
   constructor(private readonly totp: TotpService) {}
 
-  @Post(':userUid/logins/totp')
-  @HttpCode(200)
-  @ApiData(TotpEnrolmentDto)
-  // Self-service for every role, even read-only users: the service allows only one's own user.
-  @Access()
-  async enrol(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) userUid: string) {
-    const { identity, otpauthUrl } = await this.totp.enrol(principal, userUid);
-    return one({ identity: toIdentityView(identity), otpauthUrl });
+  @Get('authentication/keys/totp-secret')
+  @Header('Cache-Control', 'no-store')
+  @ApiData(TotpSecretDto, { description: 'A new secret, stored nowhere until `POST /users/{userUid}/logins/totp` enables it.' })
+  @Access({ sessionOnly: true })
+  secret(@CurrentPrincipal() principal: Principal) {
+    return one(this.totp.newSecret(principal));
   }
 
-  @Post(':userUid/logins/totp/:id/confirm')
+  @Post('users/:userUid/logins/totp')
   @HttpCode(200)
-  @ApiData(IdentityViewDto)
-  @Access()
-  async confirm(
-    @CurrentPrincipal() principal: Principal,
-    @Param('userUid', ParseUUIDPipe) userUid: string,
-    @Param('id', ParseIntPipe) id: number,
-    @Body() dto: TotpCodeDto,
-  ) {
-    return one(toIdentityView(await this.totp.confirm(principal, userUid, id, dto.code)));
+  @ApiData(IdentityViewDto, { description: 'The enabled TOTP identity; from now on a password sign-in asks for a code.' })
+  @Access({ sessionOnly: true })
+  async add(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) userUid: string, @Query() query: AddTotpLoginQuery) {
+    return one(toIdentityView(await this.totp.add(principal, userUid, query)));
   }
 }

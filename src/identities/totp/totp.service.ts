@@ -10,16 +10,18 @@ import { UsersService } from '../../users/users.service.js';
 import { IdentitiesRepository } from '../identities.repository.js';
 import { type Identity, sessionIdentityDefaults } from '../identity.entity.js';
 import { identityTarget } from '../identity.mapper.js';
-import { seal, unseal } from './secret-box.js';
+import { seal, unseal } from '../../database/secret-box.js';
+import { secretFromUrl } from './secret-url.js';
+import type { AddTotpLoginQuery } from './totp.dto.js';
 
 const ISSUER = 'Latchkey';
 /** Accept the previous and next 30-second step too, for clock drift. */
 const TOLERANCE_SECONDS = 30;
 
 /**
- * TOTP second-factor identities (provider TOTP). Enrolment creates a disabled identity holding the
- * sealed seed; a first valid code enables it. Each code is accepted once: the last accepted time
- * step is stored and later codes must come from a later step.
+ * TOTP second-factor identities (provider TOTP), VSPC's way: a secret is handed out unstored, and
+ * one call with a valid code for it creates the enabled identity holding the sealed seed. Each code
+ * is accepted once: the last accepted time step is stored and later codes must come from a later step.
  */
 @Injectable()
 export class TotpService {
@@ -30,48 +32,56 @@ export class TotpService {
     private readonly audit: AuditService,
   ) {}
 
-  async enrol(principal: Principal, userUid: string): Promise<{ identity: Identity; otpauthUrl: string }> {
+  /** A fresh seed and its otpauth URL for the caller; nothing is stored until `add` proves it. */
+  newSecret(principal: Principal): { secret: string; secretUrl: string } {
+    const secret = generateSecret();
+    return { secret, secretUrl: generateURI({ issuer: ISSUER, label: principal.userName, secret }) };
+  }
+
+  /**
+   * Enables a second factor in one step (VSPC `AddTotpLogin`): the code must be valid for the seed
+   * in `secretUrl`, which is then kept sealed. Only for oneself; one enabled factor at a time.
+   */
+  async add(principal: Principal, userUid: string, input: AddTotpLoginQuery): Promise<Identity> {
     if (userUid !== principal.userUid) throw ApiError.notFound('User');
+    const seed = secretFromUrl(input.secretUrl);
     const user = await this.users.getManageable(principal, userUid);
     if (user.isService) throw ApiError.badRequest('Service users cannot log in, so they have no second factor.');
     const existing = await this.identities.find({ user, provider: 'TOTP' });
     if (existing.some((identity) => identity.status === 'enabled')) {
-      throw ApiError.conflict('A second factor is already enrolled; delete it before enrolling another.');
+      throw ApiError.conflict('A second factor is already enabled; delete it before adding another.');
     }
-    const seed = generateSecret();
+    const timeStep = await this.firstStep(seed, input.code);
+    if (timeStep === null) throw ApiError.badRequest('The code is not valid for this secret.', { parameterName: 'code' });
     // As for API keys: the audit entry names the new identity's id, so it follows the insert,
-    // in the same transaction.
-    const identity = await this.identities.transactional(async () => {
-      existing.forEach((pending) => this.identities.remove(pending));
+    // in the same transaction. Factors that were never confirmed (or were disabled) are replaced.
+    return this.identities.transactional(async () => {
+      existing.forEach((stale) => this.identities.remove(stale));
       const created = this.identities.add({
         user,
         provider: 'TOTP',
-        description: 'Authenticator app',
-        status: 'disabled',
+        description: input.description,
+        status: 'enabled',
         identifierInProvider: randomUUID(),
         creationDate: new Date(),
         secret: seal(seed, this.key()),
         ...sessionIdentityDefaults(),
+        scopes: input.scopes,
+        // The code that proved the app cannot be used again to sign in.
+        otpLastTimeStep: timeStep,
         createdBy: principal.userUid,
       });
       await this.identities.flush();
-      this.audit.recordChange(principal, 'identity.totpEnrolled', identityTarget(created), { userUid: user.instanceUid });
+      this.audit.recordChange(principal, 'identity.totpEnabled', identityTarget(created), { userUid: user.instanceUid });
       return created;
     });
-    return { identity, otpauthUrl: generateURI({ issuer: ISSUER, label: user.userName, secret: seed }) };
   }
 
-  async confirm(principal: Principal, userUid: string, id: number, code: string): Promise<Identity> {
-    if (userUid !== principal.userUid) throw ApiError.notFound('Identity');
-    const identity = await this.identities.findOne({ id, provider: 'TOTP', user: userUid }, true);
-    if (!identity) throw ApiError.notFound('Identity');
-    if (identity.status === 'enabled') throw ApiError.conflict('This second factor is already confirmed.');
-    const valid = await this.checkCode(identity, code);
-    if (!valid) throw ApiError.badRequest('The code is not valid.', { propertyName: 'code' });
-    identity.status = 'enabled';
-    this.audit.recordChange(principal, 'identity.totpConfirmed', identityTarget(identity), { userUid: identity.user.instanceUid });
-    await this.identities.flush();
-    return identity;
+  /** The time step of a valid code for a seed not stored yet, or null. */
+  private async firstStep(seed: string, code: string): Promise<number | null> {
+    if (!/^\d{6}$/.test(code)) return null;
+    const result = await verify({ secret: seed, token: code, epochTolerance: TOLERANCE_SECONDS }).catch(() => ({ valid: false as const }));
+    return result.valid && 'timeStep' in result ? result.timeStep : null;
   }
 
   async hasSecondFactor(user: User): Promise<boolean> {
