@@ -137,22 +137,30 @@ async function main() {
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'info',
     CREDENTIAL_EVENTS,
+    ...(DRAIN_SECONDS ? { SHUTDOWN_DRAIN_SECONDS: DRAIN_SECONDS } : {}),
     // SIGUSR2 writes a diagnostic report: used on an instance that does not exit after SIGTERM.
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=SIGUSR2 --report-directory=${join(work, 'reports')}`.trim(),
   };
   await cluster.defineInstances(INSTANCES, instanceEnv);
   const notes = [];
+  // All at once (migrations are safe to race): starting instances under load is most of a short
+  // run's set-up time.
+  const startAll = async () => {
+    const started = await Promise.allSettled(cluster.instances.map((instance) => cluster.startInstance(instance)));
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
   try {
-    await cluster.startInstance(cluster.instances[0]);
+    await startAll();
   } catch (error) {
     if (!/TRUST_PROXY/.test(error.message)) throw error;
     // This build takes TRUST_PROXY as a boolean only; trust every proxy (HAProxy is the only peer).
     notes.push('TRUST_PROXY=127.0.0.1 refused by this build; ran with TRUST_PROXY=true');
     log(notes.at(-1));
     instanceEnv.TRUST_PROXY = 'true';
-    await cluster.startInstance(cluster.instances[0]);
+    await Promise.all(cluster.instances.map((instance) => cluster.stopInstance(instance, 'SIGKILL')));
+    await startAll();
   }
-  await Promise.all(cluster.instances.slice(1).map((instance) => cluster.startInstance(instance)));
   const lbPort = await freePort();
   const socket = join(work, 'haproxy', 'admin.sock');
   await cluster.startHaproxy(renderConfig(join(ROOT, 'deploy', 'haproxy.cfg'), { port: lbPort, socket, servers: cluster.instances }), lbPort);
