@@ -31,6 +31,11 @@ const RATE_LIMIT = 10;
 const RESULTS_FILE = process.env.SOAK_RESULTS ?? join(ROOT, 'bench', 'soak', 'results.json');
 const KEEP = process.env.SOAK_KEEP === '1';
 const STRICT = process.env.SOAK_STRICT === '1';
+/**
+ * The instances' drain on SIGTERM: the server's default (5 s) in full runs; 3 s in short ones,
+ * still above DRAIN_MIN_MS (what HAProxy needs to take an instance out), to keep CI's run short.
+ */
+const DRAIN_SECONDS = process.env.SOAK_DRAIN_SECONDS ?? (SECONDS >= 240 ? '' : '3');
 /** How the instances hear each other's credential changes (CREDENTIAL_EVENTS): notify (default) or poll. */
 const CREDENTIAL_EVENTS = process.env.SOAK_CREDENTIAL_EVENTS || 'notify';
 const WORK_PREFIX = 'latchkey-soak-';
