@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { HealthModule } from './observability/health.module.js';
+import { PermissionsModule } from './permissions/permissions.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
 import { UsersModule } from './users/users.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         AuditModule,
         RateLimitsModule,
         CompaniesModule,
+        PermissionsModule,
         UsersModule,
         IdentitiesModule,
         AuthModule,

@@ -5,10 +5,11 @@ import type { Entities } from './database/orm.config.js';
 import { ServerSecret } from './database/server-secret.entity.js';
 import { ApiKeySecret } from './identities/api-key-secret.entity.js';
 import { Identity } from './identities/identity.entity.js';
+import { CustomPermission } from './permissions/custom-permission.entity.js';
 import { User } from './users/user.entity.js';
 
 /**
  * Every table, each owned by one module: the schema the app, the migration scripts and the tests
  * give the ORM. Listed here, at the root that composes the modules, so that database/ stays below them.
  */
-export const ENTITIES: Entities = [Company, User, Identity, ApiKeySecret, RefreshToken, ServerSecret, AuditEntry];
+export const ENTITIES: Entities = [Company, User, Identity, ApiKeySecret, RefreshToken, ServerSecret, AuditEntry, CustomPermission];

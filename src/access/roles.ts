@@ -7,7 +7,10 @@ export type Role = (typeof ROLES)[number];
 
 const READ: Permission[] = ['users:read', 'identities:read', 'companies:read', 'audit:read'];
 
-/** What each role may do; a key's permissions are intersected with its user's role. */
+/**
+ * The built-in permissions of each role. A role's permissions are these plus the custom ones granted
+ * to it (RolePermissions); a key's permissions are intersected with its user's role.
+ */
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   portalAdministrator: new Set(ALL_PERMISSIONS),
   portalOperator: new Set([...READ, 'identities:write', 'companies:write', 'introspect:use']),
@@ -16,6 +19,13 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   companyAdministrator: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
   companyUser: new Set(['users:read', 'identities:read', 'identities:write', 'companies:read']),
 };
+
+/** The role of that name, compared case-insensitively (`PortalAdministrator` as VSPC writes it). */
+export function roleNamed(value: unknown): Role | undefined {
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  return ROLES.find((role) => role.toLowerCase() === lower);
+}
 
 export function isProviderRole(role: Role): boolean {
   return (PROVIDER_ROLES as readonly string[]).includes(role);

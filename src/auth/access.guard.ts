@@ -2,15 +2,15 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ACCESS_KEY, PUBLIC_KEY } from '../access/access.decorator.js';
-import { authorize } from '../access/authorize.js';
 import type { AccessRule, Denial, Principal } from '../access/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
+import { AccessPolicy } from './access-policy.js';
 import { AuthEvents } from './auth-events.js';
 import { Authenticator } from './authenticator.js';
 
 const DEFAULT_RULE: AccessRule = { surface: 'rest', ownable: true };
-const NO_CREDENTIAL: Denial = { allow: false, status: 401, reason: 'A valid access token or API key is required.' };
+const NO_CREDENTIAL: Denial = { allow: false, status: 401, code: 'UNAUTHENTICATED', reason: 'A valid access token or API key is required.' };
 const BLOCKED = 'Too many failed authentications from this address.';
 
 /** The one table from a refusal to its answer. */
@@ -24,7 +24,8 @@ type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 
 /**
  * The one global guard, deny by default: the route's rule (`@Access()`, or none for `@Public()`),
- * then the Authenticator turns the credential into a principal, `authorize()` decides, and ANSWERS
+ * then the Authenticator turns the credential into a principal, AccessPolicy (the key's rate limit,
+ * then `authorize()`) decides, and ANSWERS
  * maps a refusal to its error. What follows a decision (throttling failures, auditing refusals,
  * recording a key's use) is done by listeners of AuthEvents.
  */
@@ -37,6 +38,7 @@ export class AccessGuard implements CanActivate {
     private readonly authenticator: Authenticator,
     private readonly rateLimits: RateLimitsService,
     private readonly events: AuthEvents,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -45,17 +47,13 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     // Answered from memory, before any credential is looked at.
     const blocked = this.rateLimits.authBlocked(request.ip);
-    if (blocked !== undefined) throw ANSWERS[429]({ allow: false, status: 429, reason: BLOCKED, retryAfterSeconds: blocked });
+    if (blocked !== undefined) throw ANSWERS[429]({ allow: false, status: 429, code: 'ADDRESS_BLOCKED', reason: BLOCKED, retryAfterSeconds: blocked });
     const resolved = await this.authenticator.authenticate(request);
     if (!resolved) return this.refuse(request, NO_CREDENTIAL, null);
     // Cached principals are shared between requests; each request gets its own copy with its address.
     const principal: Principal = { ...resolved, clientIp: request.ip };
     request.user = principal;
-    const retryAfterSeconds =
-      principal.rateLimitPerMinute && principal.identityId !== null
-        ? await this.rateLimits.consumeKey(principal.identityId, principal.rateLimitPerMinute)
-        : undefined;
-    const decision = authorize(principal, { method: request.method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds });
+    const { decision } = await this.policy.decide(principal, { method: request.method, path: request.url, clientIp: request.ip, rule });
     if (!decision.allow) return this.refuse(request, decision, principal);
     if (principal.kind === 'apiKey') this.events.keyUsed(principal);
     return true;

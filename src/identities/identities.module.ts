@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { CompaniesModule } from '../companies/companies.module.js';
+import { PermissionsModule } from '../permissions/permissions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { FirstStartService } from './accounts/first-start.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
 import { ApiKeysController } from './api-keys.controller.js';
+import { CatalogueFollower } from './credential-changes/catalogue-follower.js';
 import { CredentialChanges } from './credential-changes/credential-changes.js';
 import { CredentialChangesSubscriber } from './credential-changes/credential-changes.subscriber.js';
 import { CredentialRelay } from './credential-changes/credential-relay.js';
@@ -23,7 +25,7 @@ import { TotpService } from './totp/totp.service.js';
  * key into a principal, and the credential changes that keep its cache true on every instance.
  */
 @Module({
-  imports: [UsersModule, CompaniesModule, AuditModule],
+  imports: [UsersModule, CompaniesModule, PermissionsModule, AuditModule],
   controllers: [IdentitiesController, ApiKeysController, TotpController, AccountsController],
   providers: [
     IdentitiesRepository,
@@ -37,7 +39,8 @@ import { TotpService } from './totp/totp.service.js';
     CredentialChanges,
     CredentialChangesSubscriber,
     CredentialRelay,
+    CatalogueFollower,
   ],
-  exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder],
+  exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder, CredentialChanges, CredentialRelay],
 })
 export class IdentitiesModule {}

@@ -6,13 +6,16 @@ import { one } from '../../common/envelope.js';
 import { ApiData } from '../../common/openapi.js';
 import { IdentityViewDto } from '../dto/identity-view.dto.js';
 import { TotpCodeDto, TotpEnrolmentDto } from './totp.dto.js';
-import { toIdentityView } from '../identity.mapper.js';
+import { IdentitiesService } from '../identities.service.js';
 import { TotpService } from './totp.service.js';
 
 /** Second factor: enrol (shows the seed once as an otpauth URL), then confirm with a first code. */
 @Controller('users')
 export class TotpController {
-  constructor(private readonly totp: TotpService) {}
+  constructor(
+    private readonly totp: TotpService,
+    private readonly identities: IdentitiesService,
+  ) {}
 
   @Post(':userUid/logins/totp')
   @HttpCode(200)
@@ -21,7 +24,7 @@ export class TotpController {
   @Access()
   async enrol(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) userUid: string) {
     const { identity, otpauthUrl } = await this.totp.enrol(principal, userUid);
-    return one({ identity: toIdentityView(identity), otpauthUrl });
+    return one({ identity: this.identities.view(identity), otpauthUrl });
   }
 
   @Post(':userUid/logins/totp/:id/confirm')
@@ -34,6 +37,6 @@ export class TotpController {
     @Param('id', ParseIntPipe) id: number,
     @Body() dto: TotpCodeDto,
   ) {
-    return one(toIdentityView(await this.totp.confirm(principal, userUid, id, dto.code)));
+    return one(this.identities.view(await this.totp.confirm(principal, userUid, id, dto.code)));
   }
 }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS } from '../../access/permissions.js';
 import { ROLES, type Role } from '../../access/roles.js';
 import { USER_STATUSES, type UserStatus } from '../user.entity.js';
 import type { UserView } from '../user.mapper.js';
@@ -43,7 +42,7 @@ export class UserViewDto implements UserView {
 
 @ApiSchema({ name: 'Me', description: 'The caller: its user, and what this credential may do.' })
 export class MeViewDto extends UserViewDto {
-  @ApiProperty({ type: [String], enum: ALL_PERMISSIONS, description: "The credential's effective permissions." })
+  @ApiProperty({ type: [String], example: ['users:read', 'vm:read'], description: "The credential's effective permissions, built-in and custom." })
   permissions: string[];
 
   @ApiProperty({ description: 'True for a read-only session or key (GET, HEAD and OPTIONS only).' })
