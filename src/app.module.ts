@@ -9,6 +9,7 @@ import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { IntegrationModule } from './integration/integration.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { HealthModule } from './observability/health.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         UsersModule,
         IdentitiesModule,
         AuthModule,
+        IntegrationModule,
         HealthModule,
         PingModule,
       ],

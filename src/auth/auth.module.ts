@@ -12,7 +12,6 @@ import { AccessGuard } from './access.guard.js';
 import { AccessPolicy } from './access-policy.js';
 import { AuthEvents } from './auth-events.js';
 import { Authenticator } from './authenticator.js';
-import { IntrospectionController } from './introspection.controller.js';
 import { FailedAuthenticationListener } from './listeners/failed-authentication.listener.js';
 import { KeyUseListener } from './listeners/key-use.listener.js';
 import { RefusalAuditListener } from './listeners/refusal-audit.listener.js';
@@ -23,10 +22,10 @@ import { BasicStrategy } from './strategies/basic.strategy.js';
 import { TokenController } from './token.controller.js';
 import { TokenService } from './token.service.js';
 
-/** Credentials in, principals out: the token endpoint, the strategies, the global guard, introspection. */
+/** Credentials in, principals out: the token endpoint, the strategies, the global guard and its policy. */
 @Module({
   imports: [PassportModule, JwtModule.register({}), IdentitiesModule, PermissionsModule, UsersModule, CompaniesModule, AuditModule, RateLimitsModule],
-  controllers: [TokenController, IntrospectionController],
+  controllers: [TokenController],
   providers: [
     TokenService,
     RefreshTokensRepository,
@@ -41,5 +40,6 @@ import { TokenService } from './token.service.js';
     KeyUseListener,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
+  exports: [TokenService, AccessPolicy, AuthEvents],
 })
 export class AuthModule {}
