@@ -23,7 +23,7 @@ describe('custom permissions', () => {
   let service: string;
 
   const define = (name: string, roles: string[], description = `About ${name}`) => t.http.post(`${API}/permissions`).set(admin).send({ name, description, roles });
-  const patch = (name: string, ops: unknown, auth = admin) => t.http.patch(`${API}/permissions/${name}`).set(auth).send(ops);
+  const patch = (name: string, ops: object, auth = admin) => t.http.patch(`${API}/permissions/${name}`).set(auth).send(ops);
   const verify = (key: string, permissions: string[]) =>
     t.http.post(`${API}/integration/verify`).set('X-API-KEY', service).send({ key, permissions, method: 'GET', path: '/api/vms/' }).expect(200);
 

@@ -49,19 +49,20 @@ export async function openEventStream(url: string, headers: Record<string, strin
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
+  async function read(count = 1, timeoutMs = 3_000): Promise<SseEvent[]> {
+    const from = cursor;
+    await waitFor(() => events.length >= from + count, timeoutMs, `${count} more event(s) after ${from}`);
+    cursor = from + count;
+    return events.slice(from, cursor);
+  }
   return {
     status: response.status,
     headers: response.headers,
     events,
     text: () => raw,
-    async read(count = 1, timeoutMs = 3_000) {
-      const from = cursor;
-      await waitFor(() => events.length >= from + count, timeoutMs, `${count} more event(s) after ${from}`);
-      cursor = from + count;
-      return events.slice(from, cursor);
-    },
+    read,
     async readData(timeoutMs = 3_000) {
-      const [event] = await this.read(1, timeoutMs);
+      const [event] = await read(1, timeoutMs);
       return JSON.parse(event.data) as unknown;
     },
     async ended(timeoutMs = 3_000) {
