@@ -5,6 +5,7 @@ import { getMe, listUsers } from './endpoints';
 import { roleLabel } from './format';
 import { errorText, navigate, useRoute } from './hooks';
 import { AuditPage } from './pages/AuditPage';
+import { PermissionsPage } from './pages/PermissionsPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { SignIn } from './pages/SignIn';
 import { UserPage } from './pages/UserPage';
@@ -67,9 +68,10 @@ export function App() {
             seesOthers: state.seesOthers,
             managesOthers: state.me.permissions.includes('users:write'),
             signOut,
+            reloadMe: loadMe,
           }
         : null,
-    [state, signOut],
+    [state, signOut, loadMe],
   );
 
   if (state.phase === 'starting') {
@@ -107,13 +109,16 @@ function Shell() {
   const userMatch = /^\/users\/([^/]+)$/.exec(path);
 
   let page;
-  let section: 'profile' | 'users' | 'audit' = 'profile';
+  let section: 'profile' | 'users' | 'permissions' | 'audit' = 'profile';
   if (userMatch?.[1]) {
     section = 'users';
     page = <UserPage key={userMatch[1]} userUid={decodeURIComponent(userMatch[1])} />;
   } else if (path === '/users') {
     section = 'users';
     page = <UsersPage />;
+  } else if (path === '/permissions') {
+    section = 'permissions';
+    page = <PermissionsPage />;
   } else if (path === '/audit') {
     section = 'audit';
     page = <AuditPage key={queryString} initialUserUid={query.get('userUid') ?? ''} />;
@@ -122,7 +127,7 @@ function Shell() {
   }
 
   useEffect(() => {
-    document.title = `${{ profile: 'My profile', users: 'Users', audit: 'Audit log' }[section]} — Latchkey`;
+    document.title = `${{ profile: 'My profile', users: 'Users', permissions: 'Permissions', audit: 'Audit log' }[section]} — Latchkey`;
   }, [section]);
 
   const link = (href: string, label: string, current: boolean) => (
@@ -138,6 +143,7 @@ function Shell() {
         <nav aria-label="Main">
           {link('/', 'My profile', section === 'profile')}
           {usersPage && link('/users', 'Users', section === 'users')}
+          {link('/permissions', 'Permissions', section === 'permissions')}
           {can('audit:read') && link('/audit', 'Audit log', section === 'audit')}
         </nav>
         <div className="who">
