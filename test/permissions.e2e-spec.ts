@@ -136,13 +136,18 @@ describe('custom permissions', () => {
 
   it('takes a deleted permission away at once, and a key cannot be minted with it any more', async () => {
     await define('tmp:read', [ROLE.owner.vspc]).expect(200);
-    const { key } = await createKey(t, ownerSession, owner, { permissions: ['tmp:read', 'vm:read'] });
+    const { key, id } = await createKey(t, ownerSession, owner, { permissions: ['tmp:read', 'vm:read'] });
     expect((await verify(key, ['tmp:read'])).body.data).toMatchObject({ valid: true });
     await t.http.delete(`${API}/permissions/tmp:read`).set(admin).expect(200);
     expect((await verify(key, ['tmp:read'])).body.data).toMatchObject({ valid: false, code: 'INSUFFICIENT_PERMISSIONS' });
     expect((await verify(key, ['vm:read'])).body.data).toMatchObject({ valid: true, permissions: ['vm:read'] });
     expectEnvelopeError(await t.http.get(`${API}/permissions/tmp:read`).set(admin), 404);
     expectEnvelopeError(await t.http.post(`${API}/users/${owner}/logins/apikey`).set(ownerSession).send({ description: 'x', scopes: ['rest'], permissions: ['tmp:read'] }), 400);
+    // Defined again under the same name, it is a new permission: the old key does not hold it.
+    await define('tmp:read', [ROLE.owner.vspc]).expect(200);
+    expect((await verify(key, ['tmp:read'])).body.data).toMatchObject({ valid: false, code: 'INSUFFICIENT_PERMISSIONS' });
+    const keys = (await t.http.get(`${API}/users/${owner}/logins`).set(admin).expect(200)).body.data;
+    expect(keys.find((k: { id: number }) => k.id === id).permissions).toEqual(['vm:read']);
   });
 
   it('audits every change, with the roles before and after', async () => {

@@ -17,6 +17,7 @@ import { IdentitiesRepository } from './identities.repository.js';
 import { IdentitiesService } from './identities.service.js';
 import { LastUsedRecorder } from './last-used.recorder.js';
 import { PasswordCredentials } from './password-credentials.js';
+import { PermissionRemoval } from './permission-removal.js';
 import { TotpController } from './totp/totp.controller.js';
 import { TotpService } from './totp/totp.service.js';
 
@@ -40,6 +41,7 @@ import { TotpService } from './totp/totp.service.js';
     CredentialChangesSubscriber,
     CredentialRelay,
     CatalogueFollower,
+    PermissionRemoval,
   ],
   exports: [ApiKeyVerifier, PasswordCredentials, TotpService, LastUsedRecorder, CredentialChanges, CredentialRelay],
 })

@@ -167,6 +167,13 @@ export class IdentitiesService {
     await this.identities.flush();
   }
 
+  /** Drops a deleted permission from every key that lists it, in the deletion's unit of work. */
+  async forgetPermission(name: string): Promise<void> {
+    for (const identity of await this.identities.findListing(name)) {
+      identity.permissions = (identity.permissions ?? []).filter((listed) => listed !== name);
+    }
+  }
+
   /**
    * Revocation by value (GitHub-style): whoever holds a leaked key may kill it, without learning
    * whether any key existed. Malformed values are ignored without touching the database.

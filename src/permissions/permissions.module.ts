@@ -13,6 +13,6 @@ import { PermissionsService } from './permissions.service.js';
   imports: [AuditModule],
   controllers: [PermissionsController],
   providers: [PermissionsRepository, PermissionsService, PermissionCatalogue],
-  exports: [PermissionCatalogue],
+  exports: [PermissionCatalogue, PermissionsService],
 })
 export class PermissionsModule {}

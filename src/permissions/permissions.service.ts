@@ -12,6 +12,9 @@ import { PermissionCatalogue } from './permission-catalogue.js';
 import { permissionTarget, type PermissionView, toBuiltInView, toPermissionView } from './permission.mapper.js';
 import { PermissionsRepository } from './permissions.repository.js';
 
+/** Work done in a permission's deletion, in its transaction, by the modules that refer to it. */
+export type PermissionRemoval = (name: string) => Promise<void>;
+
 /** Bound on custom permissions: each is in every principal's role set and in the console's forms. */
 export const MAX_CUSTOM_PERMISSIONS = 500;
 const TAKEN = 'A permission with this name already exists.';
@@ -24,6 +27,8 @@ const BUILT_IN = 'Built-in permissions cannot be changed or deleted.';
  */
 @Injectable()
 export class PermissionsService {
+  private readonly removals: PermissionRemoval[] = [];
+
   constructor(
     private readonly permissions: PermissionsRepository,
     private readonly audit: AuditService,
@@ -72,11 +77,22 @@ export class PermissionsService {
     return permission;
   }
 
+  /**
+   * Registers work for each deletion (the identities module drops the name from keys' own lists,
+   * so a permission defined again later under the same name is not held by keys of the old one).
+   */
+  onRemoval(removal: PermissionRemoval): void {
+    this.removals.push(removal);
+  }
+
   async delete(principal: Principal, name: string): Promise<void> {
-    const permission = await this.find(name);
-    this.audit.recordChange(principal, 'permission.deleted', permissionTarget(permission, principal.companyUid), { roles: permission.roles });
-    this.permissions.remove(permission);
-    await this.permissions.flush();
+    await this.permissions.transactional(async () => {
+      const permission = await this.find(name);
+      this.audit.recordChange(principal, 'permission.deleted', permissionTarget(permission, principal.companyUid), { roles: permission.roles });
+      this.permissions.remove(permission);
+      for (const removal of this.removals) await removal(name);
+      await this.permissions.flush();
+    });
     await this.catalogue.refresh();
   }
 
