@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, createCompany, createKey, createUser, login, me, type Session } from './support/api.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
 import { SecretLedger } from './support/secrets.js';
+import { openEventStream } from './support/sse.js';
 
 /**
  * Every credential flow, then a scan of the database (the raw SQLite file with its WAL, or every
@@ -104,6 +105,24 @@ describe('no secret in the database, the logs or any other answer', () => {
     await t.http.delete(`${API}/apikeys`).set(admin).send({ key: deletable.key }).expect(404);
     await t.http.delete(`${API}/apikeys`).set(admin).send({ key: doomed.key }).expect(404);
 
+    // A resource server: its own key verifies others' (valid, refused, malformed, refused input),
+    // and follows the events stream while one of them is disabled.
+    await t.http.post(`${API}/permissions`).set(admin).send({ name: 'leak:read', description: 'Leak test', roles: ['PortalAdministrator'] }).expect(200);
+    const resourceServer = await createKey(t, admin, adminUid, { description: 'resource server', scopes: ['integration'], permissions: ['introspect:use'] });
+    ledger.add('apiKey', resourceServer.key);
+    const verify = (body: object) => t.http.post(`${API}/integration/verify`).set('X-API-KEY', resourceServer.key).send(body);
+    const events = await openEventStream(`${t.url}${API}/integration/events`, { 'X-API-KEY': resourceServer.key });
+    await events.read();
+    await verify({ key: full.key, permissions: ['users:read'], method: 'GET', path: '/api/v3/users', clientIp: '127.0.0.1' }).expect(200);
+    await verify({ key: full.key, permissions: ['leak:read'] }).expect(200);
+    await verify({ key: `${full.key}x` }).expect(200);
+    await verify({ key: full.key, method: 'STEAL' }).expect(400);
+    await verify({ key: full.key.repeat(20) }).expect(400);
+    await t.http.patch(`${API}/users/${userUid}/logins/${full.id}`).set(relogged.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    expect(await events.readData()).toEqual({ kind: 'identity', ids: [full.id] });
+    events.close();
+    for (const key of [full.key, service.key, resourceServer.key]) expect(events.text()).not.toContain(key);
+
     // Every read that could echo a secret: lists, single identities, audit, the catalogue.
     for (const path of ['/users', '/users/logins', `/users/${userUid}/logins`, `/users/${userUid}/logins/${full.id}`, `/users/${serviceUid}/logins/${service.id}`, '/audit?limit=500', '/permissions', '/users/me']) {
       await t.http.get(`${API}${path}`).set(admin).expect(200);
@@ -115,7 +134,7 @@ describe('no secret in the database, the logs or any other answer', () => {
   });
 
   it('finds none of them anywhere but where they were issued', async () => {
-    expect(ledger.count('apiKey')).toBe(7);
+    expect(ledger.count('apiKey')).toBe(8);
     expect(ledger.count('password')).toBeGreaterThanOrEqual(4);
     expect(ledger.count('refreshToken')).toBeGreaterThanOrEqual(4);
     expect(t.responses.length).toBeGreaterThan(40);
