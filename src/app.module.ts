@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AboutModule } from './about/about.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiExceptionFilter } from './common/exception.filter.js';
@@ -35,6 +36,7 @@ export class AppModule {
         IntegrationModule,
         HealthModule,
         PingModule,
+        AboutModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -7,7 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { answerFrameworkError } from './common/exception.filter.js';
-import { answerClientError, securityHeaders } from './common/http-hardening.js';
+import { answerClientError, jsonBodyParser, securityHeaders } from './common/http-hardening.js';
 import { registerBenchMetrics } from './bench-metrics.js';
 import type { AppConfig } from './config/config.js';
 import { createLoggers, JsonLogger, type Loggers, logRequests, requestIdOf } from './observability/logging.js';
@@ -51,7 +51,9 @@ export function createAdapter(config: AppConfig, loggers: Loggers): FastifyAdapt
 
 /** Everything around the modules: headers, CORS, the /api/v3 prefix, the console, OpenAPI. */
 export function configureApp(app: NestFastifyApplication, config: AppConfig): NestFastifyApplication {
-  app.getHttpAdapter().getInstance().addHook('onRequest', securityHeaders);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', securityHeaders);
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
   if (config.corsOrigins.length) {
     // Closed unless configured: only the listed origins, credentials in headers (never cookies).
     app.enableCors({

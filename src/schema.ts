@@ -1,3 +1,4 @@
+import { Installation } from './about/installation.entity.js';
 import { AuditEntry } from './audit/audit-entry.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { Company } from './companies/company.entity.js';
@@ -12,4 +13,4 @@ import { User } from './users/user.entity.js';
  * Every table, each owned by one module: the schema the app, the migration scripts and the tests
  * give the ORM. Listed here, at the root that composes the modules, so that database/ stays below them.
  */
-export const ENTITIES: Entities = [Company, User, Identity, ApiKeySecret, RefreshToken, ServerSecret, AuditEntry, CustomPermission];
+export const ENTITIES: Entities = [Company, User, Identity, ApiKeySecret, RefreshToken, ServerSecret, AuditEntry, Installation, CustomPermission];

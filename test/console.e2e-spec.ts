@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, login, me, type Session } from './support/api.js';
+import { API, createCompany, createKey, createUser, login, me, type Session, userInput } from './support/api.js';
 import { chromiumAvailable, launchChromium, type Browser } from './support/browser.js';
 import { testDialect } from './support/database.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 /**
  * The web console in Debian's Chromium against the real server on a fresh database: what a person
@@ -29,7 +30,7 @@ const TAKE_SHOTS = testDialect() === 'sqlite';
 const AUDITOR = { username: 'auditor', password: 'auditor-password-1' };
 const OPERATOR = { username: 'operator', password: 'operator-password-1' };
 const COMPANY_USER = { username: 'acme-user', password: 'acme-password-1' };
-// Signs in with a second factor set up in the console; a Read-only User, since that needs no right.
+// Signs in with a second factor set up in the console; a Portal Read-only Operator, since that needs no right.
 const MFA_USER = { username: 'two-factor', password: 'two-factor-password-1' };
 const ACME_KEY = 'Acme sync';
 const KEY_NAME = 'Nightly report';
@@ -87,11 +88,11 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     browser = await launchChromium();
     admin = await login(t);
     adminUid = (await me(t, admin.auth)).instanceUid;
-    await createUser(t, admin.auth, { login: AUDITOR.username, password: AUDITOR.password, role: 'readonlyUser' });
-    await createUser(t, admin.auth, { login: OPERATOR.username, password: OPERATOR.password, role: 'portalOperator' });
-    await createUser(t, admin.auth, { login: MFA_USER.username, password: MFA_USER.password, role: 'readonlyUser' });
+    await createUser(t, admin.auth, userInput(AUDITOR.username, ROLE.PortalReadonlyOperator, { password: AUDITOR.password }));
+    await createUser(t, admin.auth, userInput(OPERATOR.username, ROLE.PortalOperator, { password: OPERATOR.password }));
+    await createUser(t, admin.auth, userInput(MFA_USER.username, ROLE.PortalReadonlyOperator, { password: MFA_USER.password }));
     const acme = await createCompany(t, admin.auth, 'Acme Ltd');
-    acmeUserUid = await createUser(t, admin.auth, { login: COMPANY_USER.username, password: COMPANY_USER.password, role: 'companyUser', organizationUid: acme });
+    acmeUserUid = await createUser(t, admin.auth, userInput(COMPANY_USER.username, ROLE.CompanyLocationUser, { password: COMPANY_USER.password, organizationUid: acme }));
     // Another user's key, for those who may look at it but not change it.
     await createKey(t, admin.auth, acmeUserUid, { description: ACME_KEY });
   });
@@ -145,7 +146,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     // Use the copied key as curl would: it reads, and it is read-only.
     const read = await callWithKey(t, copied);
     expect(read.status, JSON.stringify(read.body)).toBe(200);
-    expect(read.body.data.login).toBe(ADMIN.username);
+    expect(read.body.data.userName).toBe(ADMIN.username);
     const write = await callWithKey(t, copied, 'POST', `/users/${adminUid}/logins/apikey`, { description: 'from a read-only key', scopes: ['rest'] });
     expect(write.status, JSON.stringify(write.body)).toBe(403);
 
@@ -252,7 +253,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     expect(await row.innerText()).toContain('Custom');
     await shot(page, 'permissions');
     const server = (await t.http.get(`${API}/permissions`).set(admin.auth).expect(200)).body.data;
-    expect(server.find((p: { name: string }) => p.name === 'vm:read')).toMatchObject({ builtIn: false, roles: ['portalAdministrator', 'companyOwner'] });
+    expect(server.find((p: { name: string }) => p.name === 'vm:read')).toMatchObject({ builtIn: false, roles: ['PortalAdministrator', 'CompanyOwner'] });
 
     // The key form offers the custom permissions; one its creator does not hold cannot be chosen.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My profile' }).click();
@@ -306,7 +307,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     const nav = p.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Permissions', 'Audit log']);
     expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
-    expect(await p.getByRole('note').innerText()).toMatch(/Read-only User\) can look at identities but not create or change them/);
+    expect(await p.getByRole('note').innerText()).toMatch(/Portal Read-only Operator\) can look at identities but not create or change them/);
     for (const button of await p.getByRole('article').getByRole('button').all()) expect(await button.isDisabled()).toBe(true);
     // A second factor for oneself needs no right, so it is offered to every role.
     expect(await p.getByRole('button', { name: 'Set up authenticator app' }).isEnabled()).toBe(true);
@@ -318,7 +319,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(403);
 
     // Other users and their keys: visible, not changeable.
-    await expectReadOnlyUsers(p, 'Read-only User');
+    await expectReadOnlyUsers(p, 'Portal Read-only Operator');
     await p.close();
   });
 
@@ -380,7 +381,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     await totp.getByText(/An authenticator app is required when you sign in/).waitFor();
     const card = p.getByRole('article', { name: 'Authenticator app' });
     await card.getByText('Enabled', { exact: true }).waitFor();
-    // A Read-only User cannot delete identities, so "Remove" is disabled, and the section says whom to ask.
+    // A Portal Read-only Operator cannot delete identities, so "Remove" is disabled, and the section says whom to ask.
     expect(await card.getByRole('button', { name: 'Remove Authenticator app' }).isDisabled()).toBe(true);
     expect(await totp.innerText()).toContain('ask an administrator');
 

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../src/identities/api-key.js';
 import { ApiKeyVerifier } from '../src/identities/api-key-verifier.js';
 import { CredentialRelay } from '../src/identities/credential-changes/credential-relay.js';
-import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, type Session } from './support/api.js';
+import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, type Session, userInput } from './support/api.js';
 import { testDialect } from './support/database.js';
 import type { CountingApiKeyVerifier, InterruptibleRelay } from './support/doubles.js';
 import { startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 const PING = `${API}/ping/authenticated`;
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -92,14 +93,14 @@ describe('verification cache: revocation stays immediate', () => {
 
   it('refuses cached keys when their user or company is disabled', async () => {
     const company = await createCompany(t, admin.auth, 'Cache Tenant');
-    const owner = await createUser(t, admin.auth, { login: 'cache-owner', role: 'companyAdministrator', organizationUid: company });
+    const owner = await createUser(t, admin.auth, userInput('cache-owner', ROLE.CompanyAdministrator, { organizationUid: company }));
     const { key } = await createKey(t, admin.auth, owner);
     await t.http.get(PING).set(bearer(key)).expect(200);
-    await t.http.patch(`${API}/users/${owner}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${owner}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expectEnvelopeError(await t.http.get(PING).set(bearer(key)), 401);
-    await t.http.patch(`${API}/users/${owner}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'enabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${owner}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Enabled' }]).expect(200);
     await t.http.get(PING).set(bearer(key)).expect(200);
-    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expectEnvelopeError(await t.http.get(PING).set(bearer(key)), 401);
   });
 
@@ -132,8 +133,8 @@ describe('verification cache: evicts exactly what changed', () => {
     admin = await login(t);
     verifier = t.app.get<ApiKeyVerifier, CountingApiKeyVerifier>(ApiKeyVerifier);
     company = await createCompany(t, admin.auth, 'Eviction Co');
-    alice = await createUser(t, admin.auth, { login: 'evict-alice', role: 'companyAdministrator', organizationUid: company });
-    const bob = await createUser(t, admin.auth, { login: 'evict-bob', role: 'companyUser', organizationUid: company });
+    alice = await createUser(t, admin.auth, userInput('evict-alice', ROLE.CompanyAdministrator, { organizationUid: company }));
+    const bob = await createUser(t, admin.auth, userInput('evict-bob', ROLE.CompanyLocationUser, { organizationUid: company }));
     keys.alice = (await createKey(t, admin.auth, alice)).key;
     keys.bob = (await createKey(t, admin.auth, bob)).key;
     keys.admin = (await createKey(t, admin.auth, (await me(t, admin.auth)).instanceUid)).key;
@@ -142,7 +143,7 @@ describe('verification cache: evicts exactly what changed', () => {
 
   it('renaming a user evicts no cached key', async () => {
     await lookupsFor('alice', 'bob', 'admin');
-    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/firstName', value: 'Alicia' }, { op: 'replace', path: '/lastName', value: 'A' }]).expect(200);
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/profile/firstName', value: 'Alicia' }, { op: 'replace', path: '/profile/lastName', value: 'A' }]).expect(200);
     expect(await lookupsFor('alice', 'bob', 'admin')).toBe(0);
   });
 
@@ -160,18 +161,18 @@ describe('verification cache: evicts exactly what changed', () => {
 
   it('disabling a user evicts only that user\'s keys', async () => {
     await lookupsFor('alice', 'bob', 'admin');
-    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     const before = verifier.lookups;
     expectEnvelopeError(await t.http.get(PING).set(bearer(keys.alice)), 401);
     expect(verifier.lookups - before).toBe(1);
     expect(await lookupsFor('bob', 'admin')).toBe(0);
-    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'enabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${alice}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Enabled' }]).expect(200);
     expect(await lookupsFor('alice', 'bob', 'admin')).toBe(1);
   });
 
   it('disabling a company evicts only its users\' keys', async () => {
     await lookupsFor('alice', 'bob', 'admin');
-    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${company}`).set(admin.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     const before = verifier.lookups;
     for (const name of ['alice', 'bob'] as const) expectEnvelopeError(await t.http.get(PING).set(bearer(keys[name])), 401);
     expect(verifier.lookups - before).toBe(2);
@@ -222,10 +223,10 @@ describe.runIf(testDialect() === 'postgresql')('verification cache across instan
   });
 
   it('relays user changes (that user\'s keys evicted) to the other instance', async () => {
-    const owner = await createUser(a, adminA.auth, { login: 'relay-owner', role: 'portalOperator' });
+    const owner = await createUser(a, adminA.auth, userInput('relay-owner', ROLE.PortalOperator));
     const { key } = await createKey(a, adminA.auth, owner);
     await b.http.get(PING).set(bearer(key)).expect(200);
-    await a.http.patch(`${API}/users/${owner}`).set(adminA.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await a.http.patch(`${API}/users/${owner}`).set(adminA.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expect(await refusedWithin(b, key, 1_000)).toBeLessThanOrEqual(1_000);
   });
 

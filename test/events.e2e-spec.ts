@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialEvents, EVENT_LIMITS } from '../src/integration/credential-events.js';
-import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { testDialect } from './support/database.js';
 import { startApp, type TestApp } from './support/harness.js';
 import { type EventStream, openEventStream } from './support/sse.js';
 
-const ROLE = { owner: 'companyOwner', operator: 'portalOperator' } as const;
+const ROLE = { owner: 'CompanyOwner', operator: 'PortalOperator' } as const;
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const disable = (t: TestApp, auth: Record<string, string>, uid: string, id: number) =>
   t.http.patch(`${API}/users/${uid}/logins/${id}`).set(auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
@@ -34,11 +34,11 @@ describe('GET /integration/events', () => {
     adminUid = (await me(t, admin)).instanceUid;
     acme = await createCompany(t, admin, 'Acme');
     other = await createCompany(t, admin, 'Other');
-    alice = await createUser(t, admin, { login: 'alice', role: ROLE.owner, organizationUid: acme });
-    bob = await createUser(t, admin, { login: 'bob', role: ROLE.owner, organizationUid: other });
-    const operator = await createUser(t, admin, { login: 'rs', role: ROLE.operator, isService: true });
+    alice = await createUser(t, admin, userInput('alice', ROLE.owner, { organizationUid: acme }));
+    bob = await createUser(t, admin, userInput('bob', ROLE.owner, { organizationUid: other }));
+    const operator = await createUser(t, admin, userInput('rs', ROLE.operator, { isService: true }));
     provider = (await createKey(t, admin, operator, { scopes: ['integration'], permissions: ['introspect:use'] })).key;
-    const acmeSvc = await createUser(t, admin, { login: 'acme-rs', role: ROLE.owner, organizationUid: acme, isService: true });
+    const acmeSvc = await createUser(t, admin, userInput('acme-rs', ROLE.owner, { organizationUid: acme, isService: true }));
     acmeService = (await createKey(t, admin, acmeSvc, { scopes: ['integration'], permissions: ['introspect:use'] })).key;
   });
   /** Closes the test's streams and waits (bounded) until the server has let them go. */
@@ -63,12 +63,12 @@ describe('GET /integration/events', () => {
     const [event] = await stream.read();
     expect(JSON.parse(event.data)).toEqual({ kind: 'identity', ids: [id] });
     expect(Number(event.id)).toBeGreaterThan(Number(first.id));
-    await t.http.patch(`${API}/users/${bob}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${bob}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expect(await stream.readData()).toEqual({ kind: 'user', ids: [bob] });
-    await t.http.patch(`${API}/users/${bob}`).set(admin).send([{ op: 'replace', path: '/status', value: 'enabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${bob}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Enabled' }]).expect(200);
     expect(await stream.readData()).toEqual({ kind: 'user', ids: [bob] });
     const gone = await createCompany(t, admin, 'Gone');
-    await t.http.patch(`${API}/organizations/companies/${gone}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${gone}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expect(await stream.readData()).toEqual({ kind: 'company', ids: [gone] });
     await t.http.post(`${API}/permissions`).set(admin).send({ name: 'vm:read', description: 'List machines', roles: ['CompanyOwner'] }).expect(200);
     expect(await stream.readData()).toEqual({ kind: 'permission', ids: ['vm:read'] });
@@ -87,8 +87,8 @@ describe('GET /integration/events', () => {
     expect(await tenant.readData()).toEqual({ kind: 'identity', ids: [alices.id] });
     expect(await everyone.readData()).toEqual({ kind: 'identity', ids: [bobs.id] });
     expect(await everyone.readData()).toEqual({ kind: 'identity', ids: [alices.id] });
-    await t.http.patch(`${API}/organizations/companies/${other}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
-    await t.http.patch(`${API}/organizations/companies/${other}`).set(admin).send([{ op: 'replace', path: '/status', value: 'active' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${other}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${other}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Active' }]).expect(200);
     await t.http.patch(`${API}/permissions/vm:read`).set(admin).send([{ op: 'replace', path: '/roles', value: [] }]).expect(200);
     // The other company's changes never reach Acme's stream; permissions are the portal's, so they do.
     expect(await tenant.readData()).toEqual({ kind: 'permission', ids: ['vm:read'] });
@@ -122,7 +122,7 @@ describe('GET /integration/events', () => {
   });
 
   it('ends a stream when its own credential changes, so the reconnection is authorised again', async () => {
-    const user = await createUser(t, admin, { login: 'short-lived-rs', role: ROLE.operator, isService: true });
+    const user = await createUser(t, admin, userInput('short-lived-rs', ROLE.operator, { isService: true }));
     const { id, key } = await createKey(t, admin, user, { scopes: ['integration'], permissions: ['introspect:use'] });
     const stream = await follow(key);
     await stream.read();
@@ -141,7 +141,7 @@ describe('GET /integration/events', () => {
   });
 
   it(`bounds the streams of one credential (${EVENT_LIMITS.streamsPerCaller}), then answers 429`, async () => {
-    const user = await createUser(t, admin, { login: 'greedy-rs', role: ROLE.operator, isService: true });
+    const user = await createUser(t, admin, userInput('greedy-rs', ROLE.operator, { isService: true }));
     const { key } = await createKey(t, admin, user, { scopes: ['integration'], permissions: ['introspect:use'] });
     const streams = [];
     for (let i = 0; i < EVENT_LIMITS.streamsPerCaller; i++) streams.push(await follow(key));
@@ -181,7 +181,7 @@ describe.runIf(testDialect() === 'postgresql')('GET /integration/events across i
     a = await startApp();
     b = await startApp({}, a.db);
     adminA = (await login(a)).auth;
-    const operator = await createUser(a, adminA, { login: 'rs', role: ROLE.operator, isService: true });
+    const operator = await createUser(a, adminA, userInput('rs', ROLE.operator, { isService: true }));
     service = (await createKey(a, adminA, operator, { scopes: ['integration'], permissions: ['introspect:use'] })).key;
     stream = await openEventStream(`${b.url}${API}/integration/events`, bearer(service));
     await stream.read();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createCompany, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 describe('foundation: tokens, users, companies, envelope', () => {
   let t: TestApp;
@@ -19,7 +20,7 @@ describe('foundation: tokens, users, companies, envelope', () => {
       expect(res.body).toMatchObject({ token_type: 'bearer', expires_in: 3600, access_token: expect.any(String), refresh_token: expect.any(String) });
       expect(res.headers['cache-control']).toBe('no-store');
       const user = await me(t, { Authorization: `Bearer ${res.body.access_token}` });
-      expect(user).toMatchObject({ login: 'admin', role: 'portalAdministrator', companyName: 'Provider' });
+      expect(user).toMatchObject({ userName: 'admin', role: ROLE.PortalAdministrator, companyName: 'Provider' });
     });
 
     it('accepts JSON as well as forms', async () => {
@@ -71,16 +72,18 @@ describe('foundation: tokens, users, companies, envelope', () => {
     });
 
     it('refuses malformed JSON with 400 and oversized bodies with 413', async () => {
-      expectEnvelopeError(await t.http.post(`${API}/users`).set(admin).set('content-type', 'application/json').send('{"login":'), 400);
-      expectEnvelopeError(await t.http.post(`${API}/users`).set(admin).set('content-type', 'application/json').send(`{"login":"${'x'.repeat(2 * 1024 * 1024)}"}`), 413);
+      expectEnvelopeError(await t.http.post(`${API}/users`).set(admin).set('content-type', 'application/json').send('{"role":'), 400);
+      expectEnvelopeError(await t.http.post(`${API}/users`).set(admin).set('content-type', 'application/json').send(`{"role":"${'x'.repeat(2 * 1024 * 1024)}"}`), 413);
     });
 
     it('validates DTOs at the edge and names the property', async () => {
-      const res = await t.http.post(`${API}/users`).set(admin).send({ login: 'bad login!', role: 'companyUser' });
+      const res = await t.http.post(`${API}/users`).set(admin).send(userInput('bad login!', ROLE.CompanyLocationUser));
       expectEnvelopeError(res, 400);
-      expect(res.body.errors[0]).toMatchObject({ type: 'logical', propertyName: 'login' });
-      const unknown = await t.http.post(`${API}/users`).set(admin).send({ login: 'x1', role: 'portalOperator', password: 'password-123', admin: true });
+      expect(res.body.errors[0]).toMatchObject({ type: 'logical', propertyName: 'credentials.userName' });
+      const unknown = await t.http.post(`${API}/users`).set(admin).send({ ...userInput('x1', ROLE.PortalOperator), admin: true });
       expectEnvelopeError(unknown, 400);
+      const nested = await t.http.post(`${API}/users`).set(admin).send(userInput('x2', ROLE.PortalOperator, { profile: { email: 'a@b.c' } }));
+      expect(nested.body.errors[0]).toMatchObject({ type: 'logical', propertyName: 'profile.email' });
       const paging = await t.http.get(`${API}/users?limit=501`).set(admin);
       expectEnvelopeError(paging, 400);
       expect(paging.body.errors[0].parameterName).toBe('limit');
@@ -102,8 +105,8 @@ describe('foundation: tokens, users, companies, envelope', () => {
     beforeAll(async () => {
       companyA = await createCompany(t, admin, 'Alpha');
       companyB = await createCompany(t, admin, 'Beta');
-      await createUser(t, admin, { login: 'owner-a', role: 'companyOwner', organizationUid: companyA });
-      await createUser(t, admin, { login: 'user-b', role: 'companyUser', organizationUid: companyB });
+      await createUser(t, admin, userInput('owner-a', ROLE.CompanyOwner, { organizationUid: companyA }));
+      await createUser(t, admin, userInput('user-b', ROLE.CompanyLocationUser, { organizationUid: companyB }));
       ownerA = (await login(t, 'owner-a', 'password-123')).auth;
     });
 
@@ -112,40 +115,45 @@ describe('foundation: tokens, users, companies, envelope', () => {
       expect(companies.body.data.map((c: { name: string }) => c.name)).toEqual(['Alpha']);
       expectEnvelopeError(await t.http.get(`${API}/organizations/companies/${companyB}`).set(ownerA), 404);
       const users = await t.http.get(`${API}/users`).set(ownerA);
-      expect(users.body.data.map((u: { login: string }) => u.login)).toEqual(['owner-a']);
+      expect(users.body.data.map((u: { userName: string }) => u.userName)).toEqual(['owner-a']);
     });
 
     it('keeps tenant managers inside their company and below their role', async () => {
-      expectEnvelopeError(await t.http.post(`${API}/users`).set(ownerA).send({ login: 'x-b', role: 'companyUser', password: 'password-123', organizationUid: companyB }), 404);
-      expectEnvelopeError(await t.http.post(`${API}/users`).set(ownerA).send({ login: 'x-admin', role: 'portalAdministrator', password: 'password-123' }), 403);
-      const created = await t.http.post(`${API}/users`).set(ownerA).send({ login: 'worker-a', role: 'companyUser', password: 'password-123' });
+      expectEnvelopeError(await t.http.post(`${API}/users`).set(ownerA).send(userInput('x-b', ROLE.CompanyLocationUser, { organizationUid: companyB })), 404);
+      expectEnvelopeError(await t.http.post(`${API}/users`).set(ownerA).send(userInput('x-admin', ROLE.PortalAdministrator)), 403);
+      const created = await t.http.post(`${API}/users`).set(ownerA).send(userInput('worker-a', ROLE.CompanyLocationUser));
       expect(created.status).toBe(200);
       expect(created.body.data.organizationUid).toBe(companyA);
     });
 
     it('patches users with JSON Patch and refuses read-only properties', async () => {
-      const uid = await createUser(t, admin, { login: 'patchme', role: 'readonlyUser' });
-      const ok = await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path: '/FirstName', value: 'Pat' }]);
+      const uid = await createUser(t, admin, userInput('patchme', ROLE.PortalReadonlyOperator));
+      const ok = await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path: '/Profile/FirstName', value: 'Pat' }]);
       expect(ok.status).toBe(200);
-      expect(ok.body.data.firstName).toBe('Pat');
-      expectEnvelopeError(await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path: '/login', value: 'x' }]), 400);
+      expect(ok.body.data.profile.firstName).toBe('Pat');
+      for (const path of ['/userName', '/credentials/userName', '/mfaPolicyConfigurationStatus']) {
+        const readOnly = await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path, value: 'x' }]);
+        expectEnvelopeError(readOnly, 400);
+        expect(readOnly.body.errors[0].message).toContain(`"${path}"`);
+      }
+      expectEnvelopeError(await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path: '/profile', value: {} }]), 400);
       expectEnvelopeError(await t.http.patch(`${API}/users/${uid}`).set(admin).send({ op: 'replace' }), 400);
     });
 
     it('refuses login to disabled users and disabled companies', async () => {
-      const uid = await createUser(t, admin, { login: 'tobedisabled', role: 'readonlyUser' });
+      const uid = await createUser(t, admin, userInput('tobedisabled', ROLE.PortalReadonlyOperator));
       await login(t, 'tobedisabled', 'password-123');
-      await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+      await t.http.patch(`${API}/users/${uid}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
       const res = await t.http.post(`${API}/token`).send({ grant_type: 'password', username: 'tobedisabled', password: 'password-123' });
       expect(res.body.error).toBe('invalid_grant');
       const company = await createCompany(t, admin, 'Gamma');
-      await createUser(t, admin, { login: 'gamma-user', role: 'companyUser', organizationUid: company });
-      await t.http.patch(`${API}/organizations/companies/${company}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+      await createUser(t, admin, userInput('gamma-user', ROLE.CompanyLocationUser, { organizationUid: company }));
+      await t.http.patch(`${API}/organizations/companies/${company}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
       expect((await t.http.post(`${API}/token`).send({ grant_type: 'password', username: 'gamma-user', password: 'password-123' })).body.error).toBe('invalid_grant');
     });
 
     it('keeps service users from logging in with a password', async () => {
-      await t.http.post(`${API}/users`).set(admin).send({ login: 'robot', role: 'readonlyUser', isService: true }).expect(200);
+      await t.http.post(`${API}/users`).set(admin).send(userInput('robot', ROLE.PortalReadonlyOperator, { isService: true })).expect(200);
       const res = await t.http.post(`${API}/token`).send({ grant_type: 'password', username: 'robot', password: 'anything-at-all' });
       expect(res.body.error).toBe('invalid_grant');
     });

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../src/identities/api-key.js';
-import { API, createCompany, createKey, createUser, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, login, me, userInput } from './support/api.js';
 import { stateFingerprint } from './support/database-text.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
 import { RawClient, type RawRequest, type RawResponse } from './support/raw-http.js';
 import { SecretLedger } from './support/secrets.js';
+import { ROLE } from '../src/access/roles.js';
 
 /**
  * Property-based fuzzing of every route over real HTTP. For any input — wrong types, huge or odd
@@ -38,7 +39,11 @@ interface RouteSpec {
 }
 
 const PAGE = ['limit', 'offset', 'filter', 'sort', 'select'];
-const USER_FIELDS = ['login', 'password', 'role', 'organizationUid', 'isService', 'firstName', 'lastName', 'email', 'status', 'instanceUid', 'companyName', 'creationDate'];
+const USER_FIELDS = [
+  'organizationUid', 'role', 'profile', 'credentials', 'mfaPolicyStatus', 'isService', 'userName', 'status', 'mfaPolicyConfigurationStatus', 'instanceUid', 'companyName', 'creationDate',
+];
+/** VSPC's nested user paths, for patches. */
+const USER_PATHS = ['profile/firstName', 'profile/lastName', 'profile/title', 'profile/email', 'profile/address', 'profile/phone', 'credentials/password', 'credentials/userName'];
 const COMPANY_FIELDS = ['name', 'status', 'instanceUid', 'isProvider', 'creationDate'];
 const IDENTITY_FIELDS = [
   'description', 'scopes', 'isReadAccessOnly', 'permissions', 'expirationDate', 'allowedIps', 'pathPrefixes', 'ownObjectsOnly',
@@ -50,9 +55,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/users/:userUid/tokens', body: 'none' },
   { method: 'GET', path: '/users', body: 'none', query: PAGE },
   { method: 'POST', path: '/users', body: 'object', fields: USER_FIELDS },
-  { method: 'GET', path: '/users/me', body: 'none' },
-  { method: 'GET', path: '/users/:userUid', body: 'none' },
-  { method: 'PATCH', path: '/users/:userUid', body: 'patch', fields: [...USER_FIELDS, 'password'] },
+  { method: 'GET', path: '/users/me', body: 'none', query: ['select'] },
+  { method: 'GET', path: '/users/:userUid', body: 'none', query: ['select'] },
+  { method: 'PATCH', path: '/users/:userUid', body: 'patch', fields: [...USER_FIELDS, ...USER_PATHS] },
   { method: 'DELETE', path: '/users/:userUid', body: 'none' },
   { method: 'GET', path: '/organizations/companies', body: 'none', query: PAGE },
   { method: 'POST', path: '/organizations/companies', body: 'object', fields: COMPANY_FIELDS },
@@ -75,6 +80,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/integration/introspect', body: 'object', fields: ['token'] },
   { method: 'GET', path: '/ping', body: 'none', public: true },
   { method: 'GET', path: '/ping/authenticated', body: 'none' },
+  { method: 'GET', path: '/organizations/provider', body: 'none', query: ['select'] },
+  { method: 'GET', path: '/about', body: 'none', query: ['select'] },
 ];
 
 /** Objects the fuzzer aims at, so valid ids reach the deep code paths; re-created when a case deletes them. */
@@ -94,7 +101,7 @@ const ADVERSARIAL_STRINGS = [
   '', ' ', '\u0000', '\t\r\n', 'null', 'undefined', 'true', 'NaN', '-1', '0', '1e309', '9'.repeat(40), '0x1F', '1.5',
   '../../etc/passwd', '%2e%2e%2f', '<script>alert(1)</script>', "' or 1=1 --", '"; drop table users; --', '${7*7}', '{{7*7}}',
   '__proto__', 'constructor', 'Ω≈ç√∫', '𝕃𝕒𝕥𝕔𝕙', '\u202e\u0066\u0064\u0070', '\uFEFF', '\uD800', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇',
-  'rest', 'ui', 'integration', 'enabled', 'disabled', 'disabledDueToUser', 'portalAdministrator', 'companyOwner', 'password',
+  'rest', 'ui', 'integration', 'enabled', 'disabled', 'Enabled', 'Disabled', 'Active', 'disabledDueToUser', ROLE.PortalAdministrator, ROLE.CompanyOwner, 'password',
   'refresh_token', '2026-01-01T00:00:00Z', '1999-01-01T00:00:00.000Z', '=/api/v3/users', '/api/v3', '10.0.0.0/8', '::1/128',
   'lk_' + 'A'.repeat(49), generateApiKey(),
 ];
@@ -373,14 +380,14 @@ describe('fuzzing every route', () => {
   async function ensureFixtures(): Promise<void> {
     const admin = { Authorization: fixtures.adminAuth };
     const company = await t.http.get(`${API}/organizations/companies/${fixtures.companyUid}`).set(admin);
-    if (company.status !== 200 || company.body.data.status !== 'active') {
+    if (company.status !== 200 || company.body.data.status !== 'Active') {
       if (company.status === 200) await t.http.delete(`${API}/organizations/companies/${fixtures.companyUid}`).set(admin);
       fixtures.companyUid = await createCompany(t, admin, `Fuzz Co ${Date.now()}`);
     }
     const user = await t.http.get(`${API}/users/${fixtures.userUid}`).set(admin);
-    if (user.status !== 200 || user.body.data.organizationUid !== fixtures.companyUid || user.body.data.status !== 'enabled' || user.body.data.role !== 'companyAdministrator') {
+    if (user.status !== 200 || user.body.data.organizationUid !== fixtures.companyUid || user.body.data.status !== 'Enabled' || user.body.data.role !== ROLE.CompanyAdministrator) {
       if (user.status === 200) await t.http.delete(`${API}/users/${fixtures.userUid}`).set(admin);
-      fixtures.userUid = await createUser(t, admin, { login: `fuzz-target-${Date.now()}`, role: 'companyAdministrator', organizationUid: fixtures.companyUid });
+      fixtures.userUid = await createUser(t, admin, userInput(`fuzz-target-${Date.now()}`, ROLE.CompanyAdministrator, { organizationUid: fixtures.companyUid }));
     }
     const probe = await t.http.get(`${API}/users/me`).set('X-API-KEY', fixtures.tenantKey);
     const key = await t.http.get(`${API}/users/${fixtures.userUid}/logins/${fixtures.keyId}`).set(admin);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { databaseText } from './support/database-text.js';
 import { startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 describe('API-key identities (VSPC logins)', () => {
   let t: TestApp;
@@ -153,9 +154,9 @@ describe('API-key identities (VSPC logins)', () => {
     beforeAll(async () => {
       companyA = await createCompany(t, admin, 'Keys Alpha');
       const companyB = await createCompany(t, admin, 'Keys Beta');
-      await createUser(t, admin, { login: 'k-owner-a', role: 'companyOwner', organizationUid: companyA });
-      workerA = await createUser(t, admin, { login: 'k-worker-a', role: 'companyUser', organizationUid: companyA });
-      userB = await createUser(t, admin, { login: 'k-user-b', role: 'companyAdministrator', organizationUid: companyB });
+      await createUser(t, admin, userInput('k-owner-a', ROLE.CompanyOwner, { organizationUid: companyA }));
+      workerA = await createUser(t, admin, userInput('k-worker-a', ROLE.CompanyLocationUser, { organizationUid: companyA }));
+      userB = await createUser(t, admin, userInput('k-user-b', ROLE.CompanyAdministrator, { organizationUid: companyB }));
       ownerA = (await login(t, 'k-owner-a', 'password-123')).auth;
       userBAuth = (await login(t, 'k-user-b', 'password-123')).auth;
     });
@@ -197,15 +198,15 @@ describe('API-key identities (VSPC logins)', () => {
       issued.push(key);
       const worker = await t.http.get(`${API}/users/${workerA}/logins/${id}`).set(admin);
       expect(worker.body.data.status).toBe('enabled');
-      await t.http.patch(`${API}/users/${workerA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+      await t.http.patch(`${API}/users/${workerA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
       expect((await t.http.get(`${API}/users/${workerA}/logins/${id}`).set(admin)).body.data.status).toBe('disabledDueToUser');
       expectEnvelopeError(await t.http.get(`${API}/users/me`).set('X-API-KEY', key), 401);
-      await t.http.patch(`${API}/users/${workerA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'enabled' }]).expect(200);
+      await t.http.patch(`${API}/users/${workerA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Enabled' }]).expect(200);
       expect((await t.http.get(`${API}/users/me`).set('X-API-KEY', key)).status).toBe(200);
-      await t.http.patch(`${API}/organizations/companies/${companyA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+      await t.http.patch(`${API}/organizations/companies/${companyA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
       expect((await t.http.get(`${API}/users/${workerA}/logins/${id}`).set(admin)).body.data.status).toBe('disabledDueToCompany');
       expectEnvelopeError(await t.http.get(`${API}/users/me`).set('X-API-KEY', key), 401);
-      await t.http.patch(`${API}/organizations/companies/${companyA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'active' }]).expect(200);
+      await t.http.patch(`${API}/organizations/companies/${companyA}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Active' }]).expect(200);
     });
   });
 

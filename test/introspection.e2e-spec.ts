@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 describe('POST /integration/introspect (RFC 7662)', () => {
   let t: TestApp;
@@ -41,7 +42,7 @@ describe('POST /integration/introspect (RFC 7662)', () => {
       identity_id: id,
       company_id: expect.any(String),
       company_name: 'Provider',
-      role: 'portalAdministrator',
+      role: ROLE.PortalAdministrator,
       permissions: ['users:read'],
       read_only: true,
       path_prefixes: ['/api/v3/users'],
@@ -77,8 +78,8 @@ describe('POST /integration/introspect (RFC 7662)', () => {
   it("keeps a tenant's service to its own tenant's credentials", async () => {
     const companyA = await createCompany(t, admin, 'Intro A');
     const companyB = await createCompany(t, admin, 'Intro B');
-    const ownerA = await createUser(t, admin, { login: 'intro-a', role: 'companyOwner', organizationUid: companyA });
-    const ownerB = await createUser(t, admin, { login: 'intro-b', role: 'companyOwner', organizationUid: companyB });
+    const ownerA = await createUser(t, admin, userInput('intro-a', ROLE.CompanyOwner, { organizationUid: companyA }));
+    const ownerB = await createUser(t, admin, userInput('intro-b', ROLE.CompanyOwner, { organizationUid: companyB }));
     const serviceA = (await createKey(t, admin, ownerA, { scopes: ['integration'] })).key;
     const keyA = (await createKey(t, admin, ownerA)).key;
     const keyB = (await createKey(t, admin, ownerB)).key;

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 /** Poll (bounded) until the check passes; batched writes land within a few seconds. */
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
@@ -27,8 +28,8 @@ describe('key policy beyond VSPC', () => {
     admin = (await login(t)).auth;
     adminUid = (await me(t, admin)).instanceUid;
     company = await createCompany(t, admin, 'Policy Co');
-    ownerUid = await createUser(t, admin, { login: 'p-owner', role: 'companyOwner', organizationUid: company });
-    workerUid = await createUser(t, admin, { login: 'p-worker', role: 'companyUser', organizationUid: company });
+    ownerUid = await createUser(t, admin, userInput('p-owner', ROLE.CompanyOwner, { organizationUid: company }));
+    workerUid = await createUser(t, admin, userInput('p-worker', ROLE.CompanyLocationUser, { organizationUid: company }));
     owner = (await login(t, 'p-owner', 'password-123')).auth;
   });
   afterAll(async () => t?.close());
@@ -79,7 +80,7 @@ describe('key policy beyond VSPC', () => {
   });
 
   it('lets administrators create service users that own keys but cannot log in', async () => {
-    const res = await t.http.post(`${API}/users`).set(owner).send({ login: 'p-robot', role: 'companyUser', isService: true });
+    const res = await t.http.post(`${API}/users`).set(owner).send(userInput('p-robot', ROLE.CompanyLocationUser, { isService: true }));
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ isService: true, organizationUid: company });
     const robot = res.body.data.instanceUid;
@@ -87,7 +88,7 @@ describe('key policy beyond VSPC', () => {
     expect(token.body.error).toBe('invalid_grant');
     const { key } = await createKey(t, owner, robot);
     const whoami = await t.http.get(`${API}/users/me`).set('Authorization', `Bearer ${key}`);
-    expect(whoami.body.data).toMatchObject({ login: 'p-robot', isService: true });
+    expect(whoami.body.data).toMatchObject({ userName: 'p-robot', isService: true });
   });
 
   describe('path restriction', () => {
@@ -118,10 +119,10 @@ describe('key policy beyond VSPC', () => {
     const workerKey = await createKey(t, admin, workerUid, { description: 'worker key' });
     const { key } = await createKey(t, owner, ownerUid, { ownObjectsOnly: true });
     expectEnvelopeError(await t.http.get(`${API}/users/${workerUid}/logins/${workerKey.id}`).set('X-API-KEY', key), 404);
-    const created = await t.http.post(`${API}/users`).set('X-API-KEY', key).send({ login: 'p-mine', role: 'companyUser', password: 'password-123' });
+    const created = await t.http.post(`${API}/users`).set('X-API-KEY', key).send(userInput('p-mine', ROLE.CompanyLocationUser));
     expect(created.status).toBe(200);
     const users = await t.http.get(`${API}/users`).set('X-API-KEY', key);
-    const logins = users.body.data.map((u: { login: string }) => u.login);
+    const logins = users.body.data.map((u: { userName: string }) => u.userName);
     expect(logins).toEqual(expect.arrayContaining(['p-mine', 'p-owner']));
     expect(logins).not.toContain('p-worker'); // same company, but created by the administrator
     expectEnvelopeError(await t.http.get(`${API}/users/${workerUid}`).set('X-API-KEY', key), 404);
@@ -201,7 +202,7 @@ describe('key policy beyond VSPC', () => {
       const mine = await createKey(t, owner, ownerUid);
       const stranger = await createKey(t, admin, adminUid, { scopes: ['rest'] });
       const other = await createCompany(t, admin, 'Stranger Co');
-      await createUser(t, admin, { login: 'p-stranger', role: 'companyOwner', organizationUid: other });
+      await createUser(t, admin, userInput('p-stranger', ROLE.CompanyOwner, { organizationUid: other }));
       const strangerAuth = (await login(t, 'p-stranger', 'password-123')).auth;
       expectEnvelopeError(await t.http.delete(`${API}/apikeys`).set(strangerAuth).send({ key: mine.key }), 404);
       expect((await t.http.delete(`${API}/apikeys`).set(owner).send({ key: mine.key })).body).toEqual({ data: true });

@@ -1,7 +1,8 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createKey, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createKey, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { startApp, type TestApp } from './support/harness.js';
+import { ROLE } from '../src/access/roles.js';
 
 const STEP = 30;
 /** A code for the time step `offset` steps from now (the server accepts one step of drift). */
@@ -20,7 +21,7 @@ describe('two-factor login (TOTP identities)', () => {
   beforeAll(async () => {
     t = await startApp();
     admin = (await login(t)).auth;
-    uid = await createUser(t, admin, { login: 'mfa-user', role: 'readonlyUser' });
+    uid = await createUser(t, admin, userInput('mfa-user', ROLE.PortalReadonlyOperator));
     user = (await login(t, 'mfa-user', 'password-123')).auth;
     key = (await createKey(t, admin, uid, { description: 'script key' })).key;
   });
@@ -72,7 +73,7 @@ describe('two-factor login (TOTP identities)', () => {
   it('keeps API keys working for users with a second factor', async () => {
     const res = await t.http.get(`${API}/users/me`).set('X-API-KEY', key);
     expect(res.status).toBe(200);
-    expect(res.body.data.login).toBe('mfa-user');
+    expect(res.body.data.userName).toBe('mfa-user');
   });
 
   it('throttles wrong codes', async () => {

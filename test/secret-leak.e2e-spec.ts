@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, login, me, type Session } from './support/api.js';
+import { API, createCompany, createKey, createUser, login, me, type Session, userInput } from './support/api.js';
 import { ADMIN, startApp, type TestApp } from './support/harness.js';
 import { SecretLedger } from './support/secrets.js';
+import { ROLE } from '../src/access/roles.js';
 import { openEventStream } from './support/sse.js';
 
 /**
@@ -38,7 +39,7 @@ describe('no secret in the database, the logs or any other answer', () => {
     // Users with passwords, their logins, refresh rotation and reuse, a password change.
     const ownerPassword = password();
     ledger.add('password', ownerPassword);
-    const ownerUid = await createUser(t, admin, { login: 'leak-owner', role: 'companyOwner', organizationUid: companyUid, password: ownerPassword });
+    const ownerUid = await createUser(t, admin, userInput('leak-owner', ROLE.CompanyOwner, { organizationUid: companyUid, password: ownerPassword }));
     const owner = remember(await login(t, 'leak-owner', ownerPassword));
     const refreshed = await t.http.post(`${API}/token`).type('form').send({ grant_type: 'refresh_token', refresh_token: owner.refreshToken }).expect(200);
     ledger.add('accessToken', refreshed.body.access_token);
@@ -48,14 +49,14 @@ describe('no secret in the database, the logs or any other answer', () => {
     await t.http.post(`${API}/token`).type('form').send({ grant_type: 'password', username: 'nobody', password: ownerPassword }).expect(400);
     const changed = password();
     ledger.add('password', changed);
-    await t.http.patch(`${API}/users/${ownerUid}`).set(admin).send([{ op: 'replace', path: '/password', value: changed }]).expect(200);
+    await t.http.patch(`${API}/users/${ownerUid}`).set(admin).send([{ op: 'replace', path: '/credentials/password', value: changed }]).expect(200);
     const relogged = remember(await login(t, 'leak-owner', changed));
     await t.http.post(`${API}/token`).type('form').send({ grant_type: 'password', username: 'leak-owner', password: ownerPassword }).expect(400);
     const userPassword = password();
     ledger.add('password', userPassword);
-    const userUid = await createUser(t, relogged.auth, { login: 'leak-user', role: 'companyUser', password: userPassword });
-    await t.http.patch(`${API}/users/${userUid}`).set(relogged.auth).send([{ op: 'replace', path: '/password', value: 'short' }]).expect(400);
-    const serviceUid = await createUser(t, admin, { login: 'leak-service', role: 'companyUser', organizationUid: companyUid, isService: true, password: undefined });
+    const userUid = await createUser(t, relogged.auth, userInput('leak-user', ROLE.CompanyLocationUser, { password: userPassword }));
+    await t.http.patch(`${API}/users/${userUid}`).set(relogged.auth).send([{ op: 'replace', path: '/credentials/password', value: 'short' }]).expect(400);
+    const serviceUid = await createUser(t, admin, userInput('leak-service', ROLE.CompanyLocationUser, { organizationUid: companyUid, isService: true }));
 
     // Keys: VSPC query form, JSON body with every extension, for a service user; all four transports.
     const adminUid = (await me(t, admin)).instanceUid;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createCompany, createKey, createUser, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, login, me, userInput } from './support/api.js';
 import { stateFingerprint } from './support/database-text.js';
 import { startApp, type TestApp } from './support/harness.js';
 import { SecretLedger } from './support/secrets.js';
+import { ROLE, type Role } from '../src/access/roles.js';
 
 /**
  * Tenant isolation (BOLA) and mass assignment. Two companies with every tenant role; each caller
@@ -10,7 +11,7 @@ import { SecretLedger } from './support/secrets.js';
  * for a companyUser its own colleagues' — and always gets 403/404 and none of the object's data.
  * Then every attempt to write a field the caller may not set is refused. Nothing changes.
  */
-const TENANT_ROLES = ['companyOwner', 'companyAdministrator', 'companyUser'] as const;
+const TENANT_ROLES = [ROLE.CompanyOwner, ROLE.CompanyAdministrator, ROLE.CompanyLocationUser] as const;
 type TenantRole = (typeof TENANT_ROLES)[number];
 
 interface Member {
@@ -47,12 +48,7 @@ describe('tenant isolation and mass assignment', () => {
       const login = `${name.toLowerCase().replace(/\W/g, '-')}-${role}`;
       const password = `pw-${role}-${Math.random().toString(36).slice(2)}`;
       ledger.add('password', password);
-      const userUid = await createUser(t, admin, {
-        login,
-        role: role === 'service' ? 'companyUser' : role,
-        organizationUid: uid,
-        ...(role === 'service' ? { isService: true, password: undefined } : { password }),
-      });
+      const userUid = await createUser(t, admin, userInput(login, role === 'service' ? ROLE.CompanyLocationUser : role, { organizationUid: uid, ...(role === 'service' ? { isService: true, password: undefined } : { password }) }));
       const key = await createKey(t, admin, userUid, { description: `${role} key`, scopes: ['rest'] });
       ledger.add('apiKey', key.key);
       const logins = await t.http.get(`${API}/users/${userUid}/logins`).set(admin).expect(200);
@@ -86,7 +82,7 @@ describe('tenant isolation and mass assignment', () => {
     for (const victim of victimUsers) {
       const user = `${API}/users/${victim.uid}`;
       expectRefused(await t.http.get(user).set(caller.auth), hidden, as(`GET ${victim.login}`));
-      expectRefused(await t.http.patch(user).set(caller.auth).send([{ op: 'replace', path: '/firstName', value: 'owned' }]), hidden, as(`PATCH ${victim.login}`));
+      expectRefused(await t.http.patch(user).set(caller.auth).send([{ op: 'replace', path: '/profile/firstName', value: 'owned' }]), hidden, as(`PATCH ${victim.login}`));
       expectRefused(await t.http.delete(user).set(caller.auth), hidden, as(`DELETE ${victim.login}`));
       expectRefused(await t.http.delete(`${user}/tokens`).set(caller.auth), hidden, as(`DELETE tokens of ${victim.login}`));
       expectRefused(await t.http.get(`${user}/logins`).set(caller.auth), hidden, as(`GET logins of ${victim.login}`));
@@ -113,7 +109,7 @@ describe('tenant isolation and mass assignment', () => {
       expectRefused(await t.http.patch(company).set(caller.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]), hidden, as('PATCH other company'));
       expectRefused(await t.http.delete(company).set(caller.auth), hidden, as('DELETE other company'));
       expectRefused(
-        await t.http.post(`${API}/users`).set(caller.auth).send({ login: `${caller.login}-planted`, password: 'password-123', role: 'companyUser', organizationUid: victimCompany }),
+        await t.http.post(`${API}/users`).set(caller.auth).send(userInput(`${caller.login}-planted`, ROLE.CompanyLocationUser, { organizationUid: victimCompany })),
         hidden,
         as('POST user into other company'),
       );
@@ -161,7 +157,7 @@ describe('tenant isolation and mass assignment', () => {
     it(`every member of ${name} is refused every object of the other company and of the provider`, async () => {
       const own = tenants[index];
       const other = tenants[1 - index];
-      const providerUsers = [{ uid: adminUid, login: 'admin', key: 'lk_' + 'A'.repeat(49), identityIds: [1], keyPrefix: 'lk_AAAAAAAA', role: 'companyOwner', auth: {} } as Member];
+      const providerUsers = [{ uid: adminUid, login: 'admin', key: 'lk_' + 'A'.repeat(49), identityIds: [1], keyPrefix: 'lk_AAAAAAAA', role: ROLE.CompanyOwner, auth: {} } as Member];
       for (const caller of own.members) {
         await attackAll(caller, own, other.members, other.uid, markers(other));
         // The provider's administrator created this tenant's users, so its own audit entries name it as actor.
@@ -172,7 +168,7 @@ describe('tenant isolation and mass assignment', () => {
 
   it('a companyUser (and its service sibling) is refused its colleagues', async () => {
     for (const tenant of tenants) {
-      for (const caller of tenant.members.filter((m) => m.role === 'companyUser' || m.role === 'service')) {
+      for (const caller of tenant.members.filter((m) => m.role === ROLE.CompanyLocationUser || m.role === 'service')) {
         const colleagues = tenant.members.filter((m) => m !== caller);
         const hidden = colleagues.flatMap((m) => [m.uid, m.keyPrefix]);
         await attackAll(caller, tenant, colleagues, null, hidden);
@@ -183,41 +179,44 @@ describe('tenant isolation and mass assignment', () => {
   it('refuses mass assignment of role, company, owner, status and read-only fields', async () => {
     const [acme, globex] = tenants;
     const by = (tenant: Tenant, role: Member['role']) => tenant.members.find((m) => m.role === role) as Member;
-    const owner = by(acme, 'companyOwner');
-    const administrator = by(acme, 'companyAdministrator');
-    const user = by(acme, 'companyUser');
+    const owner = by(acme, ROLE.CompanyOwner);
+    const administrator = by(acme, ROLE.CompanyAdministrator);
+    const user = by(acme, ROLE.CompanyLocationUser);
     const refused = (res: { status: number; text: string }, statuses: number[], what: string) => {
       attempts++;
       expect(statuses, `${what} → ${res.status} ${res.text.slice(0, 200)}`).toContain(res.status);
     };
-    const base = { password: 'password-123', role: 'companyUser' };
+    const base = (userName: string, role: Role = ROLE.CompanyLocationUser, organizationUid?: string) => userInput(userName, role, { organizationUid });
 
     // Creating users: roles above the creator, another company, and fields the server owns.
-    refused(await t.http.post(`${API}/users`).set(administrator.auth).send({ ...base, login: 'ma-1', role: 'companyOwner' }), [403], 'admin creates owner');
-    refused(await t.http.post(`${API}/users`).set(owner.auth).send({ ...base, login: 'ma-2', role: 'portalAdministrator' }), [403], 'owner creates portal admin');
-    refused(await t.http.post(`${API}/users`).set(owner.auth).send({ ...base, login: 'ma-3', organizationUid: providerUid }), [403, 404], 'owner creates provider user');
-    for (const extra of [{ companyId: globex.uid }, { instanceUid: crypto.randomUUID() }, { status: 'disabled' }, { createdBy: adminUid }, { userUid: adminUid }, { companyUid: globex.uid }]) {
-      refused(await t.http.post(`${API}/users`).set(owner.auth).send({ ...base, login: 'ma-4', ...extra }), [400], `POST user with ${Object.keys(extra)[0]}`);
+    refused(await t.http.post(`${API}/users`).set(administrator.auth).send(base('ma-1', ROLE.CompanyOwner)), [403], 'admin creates owner');
+    refused(await t.http.post(`${API}/users`).set(owner.auth).send(base('ma-2', ROLE.PortalAdministrator)), [403], 'owner creates portal admin');
+    refused(await t.http.post(`${API}/users`).set(owner.auth).send(base('ma-3', ROLE.CompanyLocationUser, providerUid)), [403, 404], 'owner creates provider user');
+    for (const extra of [{ companyId: globex.uid }, { instanceUid: crypto.randomUUID() }, { status: 'Disabled' }, { createdBy: adminUid }, { userUid: adminUid }, { companyUid: globex.uid }, { userName: 'ma-4b' }, { mfaPolicyStatus: 'Enabled' }]) {
+      refused(await t.http.post(`${API}/users`).set(owner.auth).send({ ...base('ma-4'), ...extra }), [400], `POST user with ${Object.keys(extra)[0]}`);
     }
-    refused(await t.http.post(`${API}/users`).set(user.auth).send({ ...base, login: 'ma-5' }), [403], 'companyUser creates user');
+    for (const profile of [{ status: 'Enabled' }, { organizationUid: globex.uid }]) {
+      refused(await t.http.post(`${API}/users`).set(owner.auth).send({ ...base('ma-4'), profile }), [400], `POST user with profile.${Object.keys(profile)[0]}`);
+    }
+    refused(await t.http.post(`${API}/users`).set(user.auth).send(base('ma-5')), [403], 'companyUser creates user');
 
     // Patching users: own role and status, roles above the caller, and read-only fields.
-    refused(await t.http.patch(`${API}/users/${owner.uid}`).set(owner.auth).send([{ op: 'replace', path: '/role', value: 'portalAdministrator' }]), [403], 'owner promotes self');
-    refused(await t.http.patch(`${API}/users/${administrator.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/role', value: 'companyOwner' }]), [403], 'admin promotes self');
-    refused(await t.http.patch(`${API}/users/${administrator.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]), [400], 'admin disables self');
-    refused(await t.http.patch(`${API}/users/${user.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/role', value: 'companyOwner' }]), [403], 'admin makes an owner');
+    refused(await t.http.patch(`${API}/users/${owner.uid}`).set(owner.auth).send([{ op: 'replace', path: '/role', value: ROLE.PortalAdministrator }]), [403], 'owner promotes self');
+    refused(await t.http.patch(`${API}/users/${administrator.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/role', value: ROLE.CompanyOwner }]), [403], 'admin promotes self');
+    refused(await t.http.patch(`${API}/users/${administrator.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]), [400], 'admin disables self');
+    refused(await t.http.patch(`${API}/users/${user.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/role', value: ROLE.CompanyOwner }]), [403], 'admin makes an owner');
     // An administrator may not take over the owner it could not have created.
-    refused(await t.http.patch(`${API}/users/${owner.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]), [403], 'admin disables owner');
-    refused(await t.http.patch(`${API}/users/${owner.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/password', value: 'taken-over-1' }]), [403], 'admin resets owner password');
+    refused(await t.http.patch(`${API}/users/${owner.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]), [403], 'admin disables owner');
+    refused(await t.http.patch(`${API}/users/${owner.uid}`).set(administrator.auth).send([{ op: 'replace', path: '/credentials/password', value: 'taken-over-1' }]), [403], 'admin resets owner password');
     refused(await t.http.post(`${API}/users/${owner.uid}/logins/apikey`).set(administrator.auth).send({ description: 'x', scopes: ['rest'] }), [403], 'admin mints owner key');
     refused(await t.http.delete(`${API}/users/${owner.uid}/logins/${owner.identityIds.at(-1)}`).set(administrator.auth), [403, 404], 'admin deletes owner key');
     refused(await t.http.delete(`${API}/users/${owner.uid}`).set(administrator.auth), [403], 'admin deletes owner');
     refused(await t.http.delete(`${API}/users/${owner.uid}/tokens`).set(administrator.auth), [403], 'admin ends owner sessions');
-    refused(await t.http.patch(`${API}/users/${user.uid}`).set(user.auth).send([{ op: 'replace', path: '/role', value: 'companyAdministrator' }]), [403], 'user promotes self');
-    for (const path of ['/organizationUid', '/instanceUid', '/login', '/isService', '/companyName', '/creationDate', '/companyId', '/userUid']) {
+    refused(await t.http.patch(`${API}/users/${user.uid}`).set(user.auth).send([{ op: 'replace', path: '/role', value: ROLE.CompanyAdministrator }]), [403], 'user promotes self');
+    for (const path of ['/organizationUid', '/instanceUid', '/userName', '/credentials/userName', '/mfaPolicyStatus', '/mfaPolicyConfigurationStatus', '/isService', '/companyName', '/creationDate', '/companyId', '/userUid', '/profile/status']) {
       refused(await t.http.patch(`${API}/users/${user.uid}`).set(owner.auth).send([{ op: 'replace', path, value: globex.uid }]), [400], `PATCH user ${path}`);
     }
-    refused(await t.http.patch(`${API}/users/${user.uid}`).set(owner.auth).send([{ op: 'copy', from: '/firstName', path: '/organizationUid' }]), [400], 'copy into organizationUid');
+    refused(await t.http.patch(`${API}/users/${user.uid}`).set(owner.auth).send([{ op: 'copy', from: '/profile/firstName', path: '/organizationUid' }]), [400], 'copy into organizationUid');
 
     // Identities: ownership, provider, secrets and derived fields are read-only; status only enabled/disabled.
     const keyId = user.identityIds.at(-1) as number;
@@ -240,7 +239,7 @@ describe('tenant isolation and mass assignment', () => {
 
     // Companies: tenants cannot create or change them; nobody sets the provider flag or the id.
     refused(await t.http.post(`${API}/organizations/companies`).set(owner.auth).send({ name: 'Tenant made' }), [403], 'tenant creates company');
-    refused(await t.http.patch(`${API}/organizations/companies/${acme.uid}`).set(owner.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]), [403], 'tenant disables own company');
+    refused(await t.http.patch(`${API}/organizations/companies/${acme.uid}`).set(owner.auth).send([{ op: 'replace', path: '/status', value: 'Disabled' }]), [403], 'tenant disables own company');
     refused(await t.http.post(`${API}/organizations/companies`).set(admin).send({ name: 'Fake provider', isProvider: true }), [400], 'POST company isProvider');
     refused(await t.http.post(`${API}/organizations/companies`).set(admin).send({ name: 'Fixed id', instanceUid: crypto.randomUUID() }), [400], 'POST company instanceUid');
     refused(await t.http.patch(`${API}/organizations/companies/${acme.uid}`).set(admin).send([{ op: 'replace', path: '/isProvider', value: true }]), [400], 'PATCH company isProvider');

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryCount } from '../src/database/query-counter.js';
 import { generateApiKey } from '../src/identities/api-key.js';
-import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me } from './support/api.js';
+import { API, createCompany, createKey, createUser, expectEnvelopeError, login, me, userInput } from './support/api.js';
 import { startApp, type TestApp } from './support/harness.js';
 
 /** Role names in one place (the rename to VSPC's names is one edit here). */
-const ROLE = { owner: 'companyOwner', administrator: 'companyAdministrator', operator: 'portalOperator' } as const;
+const ROLE = { owner: 'CompanyOwner', administrator: 'CompanyAdministrator', operator: 'PortalOperator' } as const;
 
 /**
  * POST /integration/verify: one test per answer code, the tenant boundary, the caller's rights,
@@ -34,10 +34,10 @@ describe('POST /integration/verify', () => {
       await t.http.post(`${API}/permissions`).set(admin).send({ name, description, roles: ['PortalAdministrator', 'CompanyOwner'] }).expect(200);
     }
     acme = await createCompany(t, admin, 'Acme');
-    alice = await createUser(t, admin, { login: 'alice', role: ROLE.owner, organizationUid: acme });
-    const operator = await createUser(t, admin, { login: 'rs', role: ROLE.operator, isService: true });
+    alice = await createUser(t, admin, userInput('alice', ROLE.owner, { organizationUid: acme }));
+    const operator = await createUser(t, admin, userInput('rs', ROLE.operator, { isService: true }));
     provider = (await createKey(t, admin, operator, { scopes: ['integration'], permissions: ['introspect:use'] })).key;
-    const acmeSvc = await createUser(t, admin, { login: 'acme-rs', role: ROLE.owner, organizationUid: acme, isService: true });
+    const acmeSvc = await createUser(t, admin, userInput('acme-rs', ROLE.owner, { organizationUid: acme, isService: true }));
     acmeService = (await createKey(t, admin, acmeSvc, { scopes: ['integration'], permissions: ['introspect:use'] })).key;
   });
   afterAll(async () => t?.close());
@@ -88,7 +88,7 @@ describe('POST /integration/verify', () => {
 
   it('NOT_FOUND for another tenant’s key: a tenant’s service learns only about its own tenant', async () => {
     const other = await createCompany(t, admin, 'Other');
-    const bob = await createUser(t, admin, { login: 'bob', role: ROLE.owner, organizationUid: other });
+    const bob = await createUser(t, admin, userInput('bob', ROLE.owner, { organizationUid: other }));
     const { key: bobs } = await createKey(t, admin, bob);
     const { key: alices } = await aliceKey();
     expect(await answer({ key: bobs }, acmeService)).toMatchObject({ valid: false, code: 'NOT_FOUND' });
@@ -99,19 +99,19 @@ describe('POST /integration/verify', () => {
   });
 
   it('DISABLED: the key, its user, its company', async () => {
-    const carol = await createUser(t, admin, { login: 'carol', role: ROLE.owner, organizationUid: acme });
+    const carol = await createUser(t, admin, userInput('carol', ROLE.owner, { organizationUid: acme }));
     const { key, id } = await createKey(t, admin, carol);
     expect(await answer({ key })).toMatchObject({ valid: true });
     await patchKey(carol, id, '/status', 'disabled');
     expect(await answer({ key })).toMatchObject({ valid: false, code: 'DISABLED', message: 'The credential is disabled.' });
     await patchKey(carol, id, '/status', 'enabled');
-    await t.http.patch(`${API}/users/${carol}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/users/${carol}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expect(await answer({ key })).toMatchObject({ valid: false, code: 'DISABLED', message: 'The credential owner is disabled.' });
     const gone = await createCompany(t, admin, 'Gone');
-    const dave = await createUser(t, admin, { login: 'dave', role: ROLE.owner, organizationUid: gone });
+    const dave = await createUser(t, admin, userInput('dave', ROLE.owner, { organizationUid: gone }));
     const { key: daves } = await createKey(t, admin, dave);
     expect(await answer({ key: daves })).toMatchObject({ valid: true });
-    await t.http.patch(`${API}/organizations/companies/${gone}`).set(admin).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    await t.http.patch(`${API}/organizations/companies/${gone}`).set(admin).send([{ op: 'replace', path: '/status', value: 'Disabled' }]).expect(200);
     expect(await answer({ key: daves })).toMatchObject({ valid: false, code: 'DISABLED' });
   });
 

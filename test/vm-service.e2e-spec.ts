@@ -8,19 +8,17 @@ import { keyWithBody, LatchkeyVerifier } from '@latchkey/nest';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVmService } from '../examples/vm-service/src/app.js';
-import { API, createCompany, createKey, createUser, login, type Session } from './support/api.js';
+import { API, createCompany, createKey, createUser, login, type Session, userInput } from './support/api.js';
 import { startApp, type TestApp } from './support/harness.js';
 
 /**
- * Role names in one place. The permissions API takes VSPC's names; users are created with the
- * names the users API takes today (lower camel). When the rename to VSPC's names lands, set
- * `user` to the same values as `permission`.
+ * Role names in one place: VSPC's, for the permissions API and for users alike.
  */
 const ROLE = {
-  portalAdministrator: { permission: 'PortalAdministrator', user: 'portalAdministrator' },
-  portalOperator: { permission: 'PortalOperator', user: 'portalOperator' },
-  companyOwner: { permission: 'CompanyOwner', user: 'companyOwner' },
-  companyAdministrator: { permission: 'CompanyAdministrator', user: 'companyAdministrator' },
+  portalAdministrator: { permission: 'PortalAdministrator', user: 'PortalAdministrator' },
+  portalOperator: { permission: 'PortalOperator', user: 'PortalOperator' },
+  companyOwner: { permission: 'CompanyOwner', user: 'CompanyOwner' },
+  companyAdministrator: { permission: 'CompanyAdministrator', user: 'CompanyAdministrator' },
 } as const;
 
 /** Revocations must reach the example service within this. */
@@ -93,7 +91,7 @@ async function defineVmPermissions(t: TestApp, admin: Session): Promise<void> {
 
 /** A provider-side service user whose key (scope integration, introspect:use) the example service uses. */
 async function mintServiceKey(t: TestApp, admin: Session, login = 'vm-service'): Promise<string> {
-  const uid = await createUser(t, admin.auth, { login, role: ROLE.portalOperator.user, isService: true });
+  const uid = await createUser(t, admin.auth, userInput(login, ROLE.portalOperator.user, { isService: true }));
   const { key } = await createKey(t, admin.auth, uid, { description: 'vm-service', scopes: ['integration'], permissions: ['introspect:use'] });
   return key;
 }
@@ -115,8 +113,8 @@ describe('vm-service behind @latchkey/nest, against the real Latchkey', () => {
     admin = await login(t);
     await defineVmPermissions(t, admin);
     const acme = await createCompany(t, admin.auth, 'Acme');
-    alice = await createUser(t, admin.auth, { login: 'alice', role: ROLE.companyOwner.user, organizationUid: acme });
-    bob = await createUser(t, admin.auth, { login: 'bob', role: ROLE.companyAdministrator.user, organizationUid: acme });
+    alice = await createUser(t, admin.auth, userInput('alice', ROLE.companyOwner.user, { organizationUid: acme }));
+    bob = await createUser(t, admin.auth, userInput('bob', ROLE.companyAdministrator.user, { organizationUid: acme }));
     keys.reader = (await createKey(t, admin.auth, alice, { description: 'reader', permissions: ['vm:read'] })).key;
     keys.writer = (await createKey(t, admin.auth, alice, { description: 'writer', permissions: ['vm:read', 'vm:write'] })).key;
     keys.bobOwn = (await createKey(t, admin.auth, bob, { description: 'own objects', permissions: ['vm:read', 'vm:write'], ownObjectsOnly: true })).key;
@@ -235,7 +233,7 @@ describe('vm-service when Latchkey is down', () => {
     t = await startApp();
     const admin = await login(t);
     await defineVmPermissions(t, admin);
-    const owner = await createUser(t, admin.auth, { login: 'owner', role: ROLE.portalAdministrator.user });
+    const owner = await createUser(t, admin.auth, userInput('owner', ROLE.portalAdministrator.user));
     key = (await createKey(t, admin.auth, owner, { description: 'warm', permissions: ['vm:read'] })).key;
     unseen = (await createKey(t, admin.auth, owner, { description: 'never seen', permissions: ['vm:read'] })).key;
     service = await startVmService(t.url, await mintServiceKey(t, admin));

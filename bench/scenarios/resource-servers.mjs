@@ -38,7 +38,7 @@ async function setUp(base) {
     if (res.status !== 200 && res.status !== 409) throw new Error(`defining ${name}: HTTP ${res.status}`);
   }
   const me = await must(call(base, 'GET', '/users/me', admin), 'users/me');
-  const service = await must(call(base, 'POST', '/users', admin, { login: `bench-rs-${Date.now()}`, role: 'portalOperator', isService: true }), 'service user');
+  const service = await must(call(base, 'POST', '/users', admin, { role: 'PortalOperator', profile: {}, credentials: { userName: `bench-rs-${Date.now()}` }, isService: true }), 'service user');
   const serviceKey = (await must(call(base, 'POST', `/users/${service.instanceUid}/logins/apikey`, admin, { description: 'bench resource server', scopes: ['integration'], permissions: ['introspect:use'] }), 'service key')).parameters;
   const mint = async () => {
     const identity = await must(call(base, 'POST', `/users/${me.instanceUid}/logins/apikey`, admin, { description: 'bench vm reader', scopes: ['rest'], permissions: ['vm:read'] }), 'vm key');

@@ -21,7 +21,7 @@ type State =
 
 /**
  * Whether the users list shows anyone besides oneself. Everyone with `users:read` may call it, but a
- * Company User only ever sees themselves there, so the answer, not the permission, decides.
+ * Company Location User only ever sees themselves there, so the answer, not the permission, decides.
  */
 async function probeOthers(me: Me): Promise<boolean> {
   if (!me.permissions.includes('users:read')) return false;
@@ -148,7 +148,7 @@ function Shell() {
         </nav>
         <div className="who">
           <span>
-            {me.login} <span className="muted">({roleLabel(me.role)})</span>
+            {me.userName} <span className="muted">({roleLabel(me.role)})</span>
           </span>
           {readOnly && <span className="badge">Read-only session</span>}
           <button type="button" onClick={signOut}>

@@ -3,12 +3,12 @@ import type { Identity, Role } from './types';
 // Display names only. What a role may do comes from the server (`permissions` in GET /users/me).
 
 export const ROLE_LABELS: Record<Role, string> = {
-  portalAdministrator: 'Portal Administrator',
-  portalOperator: 'Portal Operator',
-  readonlyUser: 'Read-only User',
-  companyOwner: 'Company Owner',
-  companyAdministrator: 'Company Administrator',
-  companyUser: 'Company User',
+  PortalAdministrator: 'Portal Administrator',
+  PortalOperator: 'Portal Operator',
+  PortalReadonlyOperator: 'Portal Read-only Operator',
+  CompanyOwner: 'Company Owner',
+  CompanyAdministrator: 'Company Administrator',
+  CompanyLocationUser: 'Company Location User',
 };
 
 export const roleLabel = (role: string): string => ROLE_LABELS[role as Role] ?? role;
@@ -51,5 +51,5 @@ export const lines = (text: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export const fullName = (u: { firstName: string; lastName: string; login: string }): string =>
-  [u.firstName, u.lastName].filter(Boolean).join(' ') || u.login;
+export const fullName = (u: { profile: { firstName: string | null; lastName: string | null }; userName: string }): string =>
+  [u.profile.firstName, u.profile.lastName].filter(Boolean).join(' ') || u.userName;

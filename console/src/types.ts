@@ -1,22 +1,34 @@
+/** VSPC's `UserRole` names of Latchkey's six roles. */
 export type Role =
-  | 'portalAdministrator'
-  | 'portalOperator'
-  | 'readonlyUser'
-  | 'companyOwner'
-  | 'companyAdministrator'
-  | 'companyUser';
+  | 'PortalAdministrator'
+  | 'PortalOperator'
+  | 'PortalReadonlyOperator'
+  | 'CompanyOwner'
+  | 'CompanyAdministrator'
+  | 'CompanyLocationUser';
 
+export interface UserProfile {
+  firstName: string | null;
+  lastName: string | null;
+  title: 'Unknown' | 'Mr' | 'Miss' | 'Mrs' | 'Ms';
+  email: string | null;
+  address: string | null;
+  phone: string | null;
+}
+
+/** VSPC's `User`, plus Latchkey's `isService`, `companyName` and `creationDate`. */
 export interface User {
   instanceUid: string;
   organizationUid: string;
-  companyName: string;
-  login: string;
+  userName: string;
+  status: 'Enabled' | 'Disabled';
+  mfaPolicyStatus: 'Enabled' | 'Disabled';
+  mfaPolicyConfigurationStatus: 'Configured' | 'NotConfigured';
   role: Role;
-  status: string;
+  profile: UserProfile;
+  credentials: { userName: string; password: null };
   isService: boolean;
-  firstName: string;
-  lastName: string;
-  email: string;
+  companyName: string;
   creationDate: string;
 }
 

@@ -15,8 +15,8 @@ const quoted = (names: readonly string[]): string =>
 /** Whether the credential itself is usable: enabled all the way up and not expired. */
 export function checkCredential(principal: Principal, now: Date): Decision {
   if (principal.identityStatus !== 'enabled') return deny(401, 'DISABLED', 'The credential is disabled.');
-  if (principal.userStatus !== 'enabled') return deny(401, 'DISABLED', 'The credential owner is disabled.');
-  if (principal.companyStatus !== 'active') return deny(401, 'DISABLED', "The credential owner's company is disabled.");
+  if (principal.userStatus !== 'Enabled') return deny(401, 'DISABLED', 'The credential owner is disabled.');
+  if (principal.companyStatus !== 'Active') return deny(401, 'DISABLED', "The credential owner's company is disabled.");
   if (principal.expiresAt && principal.expiresAt.getTime() <= now.getTime()) return deny(401, 'EXPIRED', 'The credential has expired.');
   return ALLOW;
 }

@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'companies:write': 'Create, change and delete companies',
   'audit:read': 'Read the audit log',
   'introspect:use': 'Introspect and verify API keys, and follow credential events, for other services',
+  'about:read': 'Read the installation: its id, date and server version',
   'permissions:write': 'Define, change and delete custom permissions and their grants',
 } as const;
 

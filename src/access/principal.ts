@@ -2,6 +2,12 @@ import type { IPv4, IPv6 } from 'ipaddr.js';
 import type { Role } from './roles.js';
 import type { Permission, Surface } from './permissions.js';
 
+/** VSPC's `User.status` and `Company.status` values that Latchkey stores. */
+export const USER_STATUSES = ['Enabled', 'Disabled'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+export const COMPANY_STATUSES = ['Active', 'Disabled'] as const;
+export type CompanyStatus = (typeof COMPANY_STATUSES)[number];
+
 /** A parsed allowlist entry: an address range as `[address, prefix length]`. */
 export type Network = [IPv4 | IPv6, number];
 
@@ -19,8 +25,8 @@ export interface Principal {
   /** The identity used to authenticate: the API key's, or null for a session. */
   identityId: number | null;
   identityStatus: 'enabled' | 'disabled';
-  userStatus: 'enabled' | 'disabled';
-  companyStatus: 'active' | 'disabled';
+  userStatus: UserStatus;
+  companyStatus: CompanyStatus;
   scopes: ReadonlySet<Surface>;
   readOnly: boolean;
   /** Effective permissions (built-in and custom): the role's, intersected with the key's own list. */

@@ -1,6 +1,6 @@
 import { parseNetwork } from './networks.js';
 import { SURFACES, type Surface } from './permissions.js';
-import type { Network, Principal } from './principal.js';
+import type { CompanyStatus, Network, Principal, UserStatus } from './principal.js';
 import { RolePermissions } from './role-permissions.js';
 import type { Role } from './roles.js';
 
@@ -10,10 +10,10 @@ import type { Role } from './roles.js';
  */
 export interface PrincipalOwner {
   instanceUid: string;
-  login: string;
+  userName: string;
   role: Role;
-  status: 'enabled' | 'disabled';
-  company: { instanceUid: string; status: 'active' | 'disabled' };
+  status: UserStatus;
+  company: { instanceUid: string; status: CompanyStatus };
 }
 
 /** An API key identity's narrowing policy, with its owner loaded. */
@@ -35,7 +35,7 @@ export interface PrincipalKey {
 function base(user: PrincipalOwner): Omit<Principal, 'kind' | 'identityId' | 'identityStatus' | 'scopes' | 'readOnly' | 'permissions'> {
   return {
     userUid: user.instanceUid,
-    userName: user.login,
+    userName: user.userName,
     role: user.role,
     companyUid: user.company.instanceUid,
     userStatus: user.status,
@@ -104,7 +104,7 @@ const KEY_FIELDS: Record<Exclude<keyof PrincipalKey, 'id'>, true> = {
   status: true, scopes: true, isReadAccessOnly: true, permissions: true, pathPrefixes: true, ownObjectsOnly: true,
   allowedIps: true, expirationDate: true, rateLimitPerMinute: true, user: true,
 };
-const OWNER_FIELDS: Record<Exclude<keyof PrincipalOwner, 'instanceUid'>, true> = { login: true, role: true, status: true, company: true };
+const OWNER_FIELDS: Record<Exclude<keyof PrincipalOwner, 'instanceUid'>, true> = { userName: true, role: true, status: true, company: true };
 const COMPANY_FIELDS: Record<Exclude<keyof PrincipalOwner['company'], 'instanceUid'>, true> = { status: true };
 
 export const PRINCIPAL_FIELDS = {

@@ -1,26 +1,46 @@
 import { ALL_PERMISSIONS, type Permission } from './permissions.js';
 
-export const PROVIDER_ROLES = ['portalAdministrator', 'portalOperator', 'readonlyUser'] as const;
-export const TENANT_ROLES = ['companyOwner', 'companyAdministrator', 'companyUser'] as const;
+/**
+ * Latchkey's six roles under VSPC's `UserRole` names, stored as they are spelled here. VSPC has no
+ * plain company user; CompanyLocationUser is the closest: the company-side role that manages no
+ * users (docs/roles.md).
+ */
+export const ROLE = {
+  PortalAdministrator: 'PortalAdministrator',
+  PortalOperator: 'PortalOperator',
+  PortalReadonlyOperator: 'PortalReadonlyOperator',
+  CompanyOwner: 'CompanyOwner',
+  CompanyAdministrator: 'CompanyAdministrator',
+  CompanyLocationUser: 'CompanyLocationUser',
+} as const;
+
+export const PROVIDER_ROLES = [ROLE.PortalAdministrator, ROLE.PortalOperator, ROLE.PortalReadonlyOperator] as const;
+export const TENANT_ROLES = [ROLE.CompanyOwner, ROLE.CompanyAdministrator, ROLE.CompanyLocationUser] as const;
 export const ROLES = [...PROVIDER_ROLES, ...TENANT_ROLES] as const;
 export type Role = (typeof ROLES)[number];
 
 const READ: Permission[] = ['users:read', 'identities:read', 'companies:read', 'audit:read'];
 
 /**
- * The built-in permissions of each role. A role's permissions are these plus the custom ones granted
- * to it (RolePermissions); a key's permissions are intersected with its user's role.
+ * The built-in permissions of each role; a role's permissions are these plus the custom ones granted
+ * to it (RolePermissions), and a key's permissions are intersected with its user's role. Only the
+ * Portal Administrator holds every built-in permission, `about:read` (VSPC admits only it to
+ * `GET /about`) and `permissions:write` among them.
  */
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  portalAdministrator: new Set(ALL_PERMISSIONS),
-  portalOperator: new Set([...READ, 'identities:write', 'companies:write', 'introspect:use']),
-  readonlyUser: new Set(READ),
-  companyOwner: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
-  companyAdministrator: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
-  companyUser: new Set(['users:read', 'identities:read', 'identities:write', 'companies:read']),
+  [ROLE.PortalAdministrator]: new Set(ALL_PERMISSIONS),
+  [ROLE.PortalOperator]: new Set([...READ, 'identities:write', 'companies:write', 'introspect:use']),
+  [ROLE.PortalReadonlyOperator]: new Set(READ),
+  [ROLE.CompanyOwner]: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
+  [ROLE.CompanyAdministrator]: new Set([...READ, 'users:write', 'identities:write', 'introspect:use']),
+  [ROLE.CompanyLocationUser]: new Set(['users:read', 'identities:read', 'identities:write', 'companies:read']),
 };
 
-/** The role of that name, compared case-insensitively (`PortalAdministrator` as VSPC writes it). */
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** The role of that name, compared case-insensitively (`companyOwner` for `CompanyOwner`). */
 export function roleNamed(value: unknown): Role | undefined {
   if (typeof value !== 'string') return undefined;
   const lower = value.toLowerCase();
@@ -33,5 +53,5 @@ export function isProviderRole(role: Role): boolean {
 
 /** Roles whose holders manage the users and identities of their whole tenant. */
 export function managesTenant(role: Role): boolean {
-  return role === 'portalAdministrator' || role === 'companyOwner' || role === 'companyAdministrator';
+  return role === ROLE.PortalAdministrator || role === ROLE.CompanyOwner || role === ROLE.CompanyAdministrator;
 }

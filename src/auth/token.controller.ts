@@ -49,7 +49,7 @@ export class TokenController {
       this.audit.defer({
         action: grant === 'refresh_token' ? 'token.refreshed' : 'mfa_token' in tokens ? 'login.passwordAccepted' : 'login.succeeded',
         outcome: 'success',
-        actor: { userUid: user.instanceUid, userName: user.login, identityId: null },
+        actor: { userUid: user.instanceUid, userName: user.userName, identityId: null },
         targetType: 'user',
         targetId: user.instanceUid,
         companyUid: user.company.instanceUid,

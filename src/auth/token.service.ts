@@ -125,8 +125,8 @@ export class TokenService {
 
   private assertCanLogIn(user: User): void {
     if (user.isService) throw invalidGrant('Service users cannot log in with a password; use an API key.');
-    if (user.status !== 'enabled') throw invalidGrant('The user is disabled.');
-    if (user.company.status !== 'active') throw invalidGrant("The user's company is disabled.");
+    if (user.status !== 'Enabled') throw invalidGrant('The user is disabled.');
+    if (user.company.status !== 'Active') throw invalidGrant("The user's company is disabled.");
   }
 
   private async issue(user: User, familyId: string, readOnly: boolean): Promise<TokenResponse> {

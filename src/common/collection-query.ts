@@ -3,7 +3,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiError } from './api-error.js';
 import { PageQuery } from './pagination.dto.js';
 
-/** VSPC collection query: paging plus `filter`, `sort` and `select`, each JSON in the query string. */
+/** VSPC collection query: paging and `select` plus `filter` and `sort`, each JSON in the query string. */
 export class CollectionQuery extends PageQuery {
   @IsOptional()
   @IsString()
@@ -14,11 +14,6 @@ export class CollectionQuery extends PageQuery {
   @IsString()
   @MaxLength(2048)
   sort?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  select?: string;
 }
 
 /** A resource property that may be filtered and sorted on: its entity path and value type. */
@@ -126,22 +121,4 @@ export function parseSort<T>(raw: string | undefined, fields: QueryFields): Quer
     }
     return nest(spec.path, direction === 'ascending' ? 'asc' : 'desc') as QueryOrderMap<T>;
   });
-}
-
-/** VSPC select JSON `[{ "propertyPath": "id" }]`: the properties to return; undefined means all. */
-export function parseSelect(raw: string | undefined, properties: readonly string[]): string[] | undefined {
-  if (!raw) return undefined;
-  const parsed = parseJson(raw, 'select');
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  return list.map((item) => {
-    const path = (item ?? {}) as { propertyPath?: unknown };
-    const name = properties.find((p) => typeof path.propertyPath === 'string' && p.toLowerCase() === path.propertyPath.toLowerCase());
-    if (!name) throw ApiError.badRequest(`Property "${String(path.propertyPath)}" cannot be selected.`, { parameterName: 'select' });
-    return name;
-  });
-}
-
-export function applySelect<T extends object>(items: T[], select: string[] | undefined): Partial<T>[] {
-  if (!select) return items;
-  return items.map((item) => Object.fromEntries(select.map((name) => [name, item[name as keyof T]])) as Partial<T>);
 }

@@ -36,8 +36,6 @@ function frameworkMessage(error: FrameworkError, status: number): string {
       return 'Request body is larger than the server accepts.';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported content type.';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'Body cannot be empty when content-type is application/json.';
     case 'FST_ERR_BAD_URL':
       return 'The request URL is not validly encoded.';
     case 'FST_ERR_MAX_PARAM_LENGTH':

@@ -84,3 +84,53 @@ describe('JsonPatch.applyTo (through JsonPatchPipe)', () => {
     expect([...changed]).toEqual([]);
   });
 });
+
+describe('JSON Patch on nested properties', () => {
+  interface Nested {
+    id: number;
+    status: string;
+    profile: { name: string | null; email: string | null };
+    credentials: { userName: string; password: string | null };
+  }
+  const view: Nested = { id: 1, status: 'Enabled', profile: { name: 'a', email: null }, credentials: { userName: 'u', password: null } };
+  const nested = {
+    writable: ['status', 'profile/name', 'profile/email', 'credentials/password'] as const,
+    readOnly: ['id', 'credentials/userName'] as const,
+  };
+  const apply = (...patch: object[]) => applyJsonPatch(view, patch, nested);
+  const refusal = (...patch: object[]) => {
+    try {
+      apply(...patch);
+    } catch (error) {
+      return error as ApiError;
+    }
+    throw new Error('patch was accepted');
+  };
+
+  it('resolves every segment case-insensitively', () => {
+    expect(apply({ op: 'replace', path: '/Profile/NAME', value: 'b' }).profile).toEqual({ name: 'b', email: null });
+    expect(apply({ op: 'remove', path: '/profile/name' }).profile).toEqual({ email: null });
+  });
+
+  it('refuses a read-only nested property, naming its path', () => {
+    const error = refusal({ op: 'replace', path: '/credentials/UserName', value: 'x' });
+    expect(error.message).toBe('The property at path "/credentials/userName" is read-only and could not be updated.');
+    expect(error.field).toEqual({ propertyName: 'credentials.userName' });
+  });
+
+  it('refuses a whole object that holds properties, and paths that do not exist', () => {
+    expect(refusal({ op: 'replace', path: '/profile', value: {} }).message).toMatch(/holds other properties; patch them one by one \(\/profile\/name/);
+    expect(refusal({ op: 'add', path: '/profile/status', value: 'x' }).message).toBe('The property at path "/profile/status" does not exist.');
+    expect(refusal({ op: 'move', from: '/credentials/userName', path: '/profile/name' }).message).toMatch(/read-only/);
+  });
+
+  it('reports changed nested properties by dotted path', () => {
+    class NestedDto {
+      status: string;
+      profile: { name: string | null; email: string | null };
+      credentials: { password: string | null };
+    }
+    const { changed } = new JsonPatchPipe(NestedDto).transform([{ op: 'replace', path: '/profile/email', value: 'e@x.io' }, { op: 'replace', path: '/credentials/password', value: 'p' }]).applyTo(view, nested);
+    expect([...changed].sort()).toEqual(['credentials.password', 'profile.email']);
+  });
+});

@@ -8,26 +8,51 @@ const { applyPatch, JsonPatchError } = fastJsonPatch;
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
+/** `name`, or `name/inner` for a property of a nested object: the paths a patch may name. */
+export type PatchPath<T> = {
+  [K in keyof T & string]: NonNullable<T[K]> extends readonly unknown[]
+    ? K
+    : NonNullable<T[K]> extends object
+      ? `${K}/${PatchPath<NonNullable<T[K]>>}`
+      : K;
+}[keyof T & string];
+
 export interface PatchRules<T> {
   /** Properties a patch may change. */
-  writable: readonly (keyof T & string)[];
+  writable: readonly PatchPath<T>[];
   /** Properties a patch may only `test`; any other op on them is refused. */
-  readOnly: readonly (keyof T & string)[];
+  readOnly: readonly PatchPath<T>[];
 }
 
-/** Resolve `/Description/x` to `/description/x`: VSPC names properties case-insensitively. */
+/**
+ * Resolve `/Profile/FirstName` to `/profile/firstName`: VSPC names properties case-insensitively.
+ * A path below a known property (an array item) keeps its tail; a path naming an object that
+ * holds properties is refused, so each property answers for its own rule.
+ */
 function canonicalPath<T>(path: unknown, rules: PatchRules<T>, opName: string, write: boolean): string {
-  if (typeof path !== 'string' || !path.startsWith('/')) {
+  if (typeof path !== 'string' || !path.startsWith('/') || path.length > 256) {
     throw ApiError.badRequest(`JSON Patch "${opName}" needs a path starting with "/".`, { propertyName: 'path' });
   }
-  const [, head, ...rest] = path.split('/');
-  const known = [...rules.writable, ...rules.readOnly];
-  const property = known.find((name) => name.toLowerCase() === head.toLowerCase());
-  if (!property) throw ApiError.badRequest(`Property "${head}" does not exist.`, { propertyName: head });
-  if (write && !rules.writable.includes(property)) {
-    throw ApiError.badRequest(`Property "${property}" is read-only.`, { propertyName: property });
+  const segments = path.slice(1).split('/');
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const known = [...rules.writable, ...rules.readOnly].map((name) => (name as string).split('/'));
+  const property = known
+    .filter((names) => names.length <= segments.length && names.every((name, i) => same(name, segments[i])))
+    .sort((a, b) => b.length - a.length)[0];
+  const dotted = segments.join('.');
+  if (!property) {
+    const holds = known.filter((names) => names.length > segments.length && segments.every((segment, i) => same(names[i], segment)));
+    if (holds.length) {
+      const example = holds.map((names) => `/${names.join('/')}`).slice(0, 3).join(', ');
+      throw ApiError.badRequest(`The property at path "${path}" holds other properties; patch them one by one (${example}).`, { propertyName: dotted });
+    }
+    throw ApiError.badRequest(`The property at path "${path}" does not exist.`, { propertyName: dotted });
   }
-  return ['', property, ...rest].join('/');
+  const name = property.join('/');
+  if (write && !(rules.writable as readonly string[]).includes(name)) {
+    throw ApiError.badRequest(`The property at path "/${name}" is read-only and could not be updated.`, { propertyName: property.join('.') });
+  }
+  return ['', ...property, ...segments.slice(property.length)].join('/');
 }
 
 function normalise<T>(raw: unknown, rules: PatchRules<T>): Operation {
@@ -74,6 +99,7 @@ export function applyJsonPatch<T extends object>(document: T, patch: unknown, ru
 /** A patch applied and validated: the update DTO over every writable property, and which ones changed. */
 export interface Patched<T> {
   value: T;
+  /** Dotted paths of the changed properties: `status`, `profile.email`. */
   changed: ReadonlySet<string>;
 }
 
@@ -81,9 +107,9 @@ export interface Patched<T> {
 export interface JsonPatch<T extends object> {
   /**
    * Applies the patch to the resource view, maps the result to the update DTO's input (`input`;
-   * by default the writable properties as they are) and validates it with the DTO. Only the
-   * properties the patch changed answer for their rules, so a value stored before a rule
-   * tightened does not block patches of other properties.
+   * by default the writable properties as they are, nested as in the view) and validates it with
+   * the DTO. Only the properties the patch changed answer for their rules, so a value stored
+   * before a rule tightened does not block patches of other properties.
    */
   applyTo<V extends object>(view: V, rules: PatchRules<V>, input?: (view: V) => Record<string, unknown>): Patched<T>;
 }
@@ -97,7 +123,7 @@ class ParsedJsonPatch<T extends object> implements JsonPatch<T> {
   applyTo<V extends object>(view: V, rules: PatchRules<V>, input = (v: V) => pick(v, rules.writable)): Patched<T> {
     const before = input(view);
     const after = input(applyJsonPatch(view, this.document, rules));
-    const changed = new Set(rules.writable.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name])));
+    const changed = new Set(differences(before, after));
     const value = plainToInstance(this.dto, after);
     const problem = checkDto(value, changed);
     if (problem) throw ApiError.badRequest(problem.message, { propertyName: problem.property });
@@ -105,8 +131,32 @@ class ParsedJsonPatch<T extends object> implements JsonPatch<T> {
   }
 }
 
-function pick<V extends object>(view: V, names: readonly (keyof V & string)[]): Record<string, unknown> {
-  return Object.fromEntries(names.map((name) => [name, view[name]]));
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Dotted paths whose values differ; nested objects are compared property by property, arrays whole. */
+function differences(before: Record<string, unknown>, after: Record<string, unknown>, prefix = ''): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].flatMap((name) => {
+    const path = prefix + name;
+    const [a, b] = [before[name], after[name]];
+    if (isRecord(a) && isRecord(b)) return differences(a, b, `${path}.`);
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+  });
+}
+
+/** The writable paths of the view, nested as they are there. */
+function pick<V extends object>(view: V, paths: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const path of paths) {
+    const names = path.split('/');
+    let from: unknown = view;
+    let to = out;
+    for (const [index, name] of names.entries()) {
+      from = isRecord(from) ? from[name] : undefined;
+      if (index === names.length - 1) to[name] = from;
+      else to = (to[name] ??= {}) as Record<string, unknown>;
+    }
+  }
+  return out;
 }
 
 /** Turns the raw body into a JsonPatch bound to the route's update DTO; see `PatchBody`. */

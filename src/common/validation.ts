@@ -15,12 +15,23 @@ function firstProblem(errors: ValidationError[], prefix = ''): Problem {
   return { property, message: `${property} is invalid` };
 }
 
+/** The errors at the dotted paths in `only`, nested errors kept where one of their children is. */
+function errorsAt(errors: ValidationError[], only: ReadonlySet<string>, prefix = ''): ValidationError[] {
+  return errors.flatMap((error) => {
+    const path = prefix + error.property;
+    if (only.has(path)) return [error];
+    const children = errorsAt(error.children ?? [], only, `${path}.`);
+    return children.length ? [{ ...error, constraints: undefined, children }] : [];
+  });
+}
+
 /**
- * The first rule a DTO instance breaks, or undefined; with `only`, rules of the other properties
- * are not counted (a patch answers for the properties it changed).
+ * The first rule a DTO instance breaks, or undefined; with `only` (dotted paths), rules of the
+ * other properties are not counted (a patch answers for the properties it changed).
  */
 export function checkDto(dto: object, only?: ReadonlySet<string>): Problem | undefined {
-  const errors = validateSync(dto, { forbidUnknownValues: true }).filter((error) => !only || only.has(error.property));
+  const all = validateSync(dto, { forbidUnknownValues: true });
+  const errors = only ? errorsAt(all, only) : all;
   return errors.length ? firstProblem(errors) : undefined;
 }
 

@@ -62,7 +62,7 @@ export class CompaniesService {
     const company = this.companies.add({
       instanceUid: randomUUID(),
       name: dto.name,
-      status: dto.status ?? 'active',
+      status: dto.status ?? 'Active',
       isProvider: false,
       creationDate: new Date(),
     });
@@ -78,7 +78,7 @@ export class CompaniesService {
       writable: ['name', 'status'],
       readOnly: ['instanceUid', 'isProvider', 'creationDate'],
     });
-    if (company.isProvider && value.status !== 'active') throw ApiError.badRequest('The provider cannot be disabled.');
+    if (company.isProvider && value.status !== 'Active') throw ApiError.badRequest('The provider cannot be disabled.');
     company.name = value.name;
     company.status = value.status;
     this.audit.recordChange(principal, 'company.updated', companyTarget(company), { name: company.name, status: company.status });
@@ -97,6 +97,13 @@ export class CompaniesService {
     this.names.delete(uid);
   }
 
+  /** The portal's own organization (`GET /organizations/provider`); every caller may read it. */
+  async provider(): Promise<Company> {
+    const provider = await this.companies.findOne({ isProvider: true });
+    if (!provider) throw ApiError.notFound('Provider');
+    return provider;
+  }
+
   /** The portal's own organization exists from the first start. */
   async ensureProvider(): Promise<Company> {
     const existing = await this.companies.findOne({ isProvider: true });
@@ -104,7 +111,7 @@ export class CompaniesService {
     const provider = this.companies.add({
       instanceUid: randomUUID(),
       name: PROVIDER_NAME,
-      status: 'active',
+      status: 'Active',
       isProvider: true,
       creationDate: new Date(),
     });

@@ -1,7 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import type { CompanyStatus } from '../access/principal.js';
 
-export const COMPANY_STATUSES = ['active', 'disabled'] as const;
-export type CompanyStatus = (typeof COMPANY_STATUSES)[number];
+export { COMPANY_STATUSES, type CompanyStatus } from '../access/principal.js';
 
 export const CompanySchema = defineEntity({
   name: 'Company',

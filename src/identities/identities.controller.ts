@@ -7,6 +7,8 @@ import { CollectionQuery } from '../common/collection-query.js';
 import { ApiKeyPolicyInput, parseApiKeyPolicy } from './dto/api-key-policy.dto.js';
 import { RotateDto } from './dto/rotate.dto.js';
 import { IdentitiesService } from './identities.service.js';
+import { IDENTITY_SHAPE } from './identity.mapper.js';
+import { Select } from '../common/selection.js';
 import { type JsonPatch, PatchBody } from '../common/json-patch.js';
 import { ApiData, ApiJsonPatch } from '../common/openapi.js';
 import { IdentityViewDto } from './dto/identity-view.dto.js';
@@ -21,6 +23,7 @@ export class IdentitiesController {
 
   @Get('logins')
   @ApiData(IdentityViewDto, { page: true })
+  @Select(IDENTITY_SHAPE)
   @Access({ permission: 'identities:read' })
   async listAll(@CurrentPrincipal() principal: Principal, @Query() query: CollectionQuery) {
     return page(await this.identities.list(principal, query));
@@ -28,6 +31,7 @@ export class IdentitiesController {
 
   @Get(':userUid/logins')
   @ApiData(IdentityViewDto, { page: true })
+  @Select(IDENTITY_SHAPE)
   @Access({ permission: 'identities:read' })
   async list(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Query() query: CollectionQuery) {
     return page(await this.identities.list(principal, query, userUid));
@@ -51,6 +55,7 @@ export class IdentitiesController {
 
   @Get(':userUid/logins/:id')
   @ApiData(IdentityViewDto)
+  @Select(IDENTITY_SHAPE)
   @Access({ permission: 'identities:read' })
   async get(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number) {
     return one(this.identities.view(await this.identities.get(principal, userUid, id)));

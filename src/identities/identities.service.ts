@@ -5,7 +5,7 @@ import type { Principal } from '../access/principal.js';
 import type { Role } from '../access/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
-import { applySelect, type CollectionQuery, parseFilter, parseSelect, parseSort } from '../common/collection-query.js';
+import { type CollectionQuery, parseFilter, parseSort } from '../common/collection-query.js';
 import type { Page } from '../common/envelope.js';
 import type { JsonPatch } from '../common/json-patch.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -73,16 +73,15 @@ export class IdentitiesService {
     return { $and: [byUser, { $or: [{ createdBy: principal.userUid }, { user: principal.userUid }] }] };
   }
 
-  async list(principal: Principal, query: CollectionQuery, userUid?: string): Promise<Page<Partial<IdentityView>>> {
+  async list(principal: Principal, query: CollectionQuery, userUid?: string): Promise<Page<IdentityView>> {
     const filter = parseFilter<Identity>(query.filter, IDENTITY_QUERY_FIELDS);
     const sort = parseSort<Identity>(query.sort, IDENTITY_QUERY_FIELDS);
-    const select = parseSelect(query.select, IDENTITY_PROPERTIES);
     if (userUid) await this.users.get(principal, userUid);
     const [rows, total] = await this.identities.findPage(
       { $and: [this.scope(principal, userUid, 'read'), filter] },
       { orderBy: [...sort, { id: 'asc' }], limit: query.limit, offset: query.offset },
     );
-    return { items: applySelect(rows.map((row) => this.view(row)), select), total, offset: query.offset };
+    return { items: rows.map((row) => this.view(row)), total, offset: query.offset };
   }
 
   async get(principal: Principal, userUid: string, id: number, access: 'read' | 'write' = 'read'): Promise<Identity> {

@@ -1,5 +1,6 @@
 import type { AuditTarget } from '../audit/audit.service.js';
 import type { QueryFields } from '../common/collection-query.js';
+import type { Shape } from '../common/selection.js';
 import { keyPermissions } from '../access/principals.js';
 import type { RolePermissions } from '../access/role-permissions.js';
 import type { Identity, IdentityProvider } from './identity.entity.js';
@@ -37,7 +38,7 @@ export interface IdentityView {
 export const IDENTITY_QUERY_FIELDS: QueryFields = {
   id: { path: 'id', type: 'number' },
   userUid: { path: 'user.instanceUid', type: 'string' },
-  userName: { path: 'user.login', type: 'string' },
+  userName: { path: 'user.userName', type: 'string' },
   companyId: { path: 'user.company.instanceUid', type: 'string' },
   companyName: { path: 'user.company.name', type: 'string' },
   identityProviderName: { path: 'provider', type: 'string' },
@@ -53,14 +54,14 @@ export const IDENTITY_QUERY_FIELDS: QueryFields = {
   lastUsedFrom: { path: 'lastUsedFrom', type: 'string' },
 };
 
-/** Every property of the resource; a Record so the compiler insists on each one. */
-const PROPERTY_SET: Record<keyof IdentityView, true> = {
+/** Every property of the resource, which `select` may name; typed so the compiler insists on each one. */
+export const IDENTITY_SHAPE: Shape<IdentityView> = {
   id: true, userUid: true, userName: true, companyId: true, companyName: true, identityProviderName: true, description: true,
   isReadAccessOnly: true, scopes: true, status: true, parameters: true, identifierInProvider: true, creationDate: true,
   permissions: true, expirationDate: true, allowedIps: true, pathPrefixes: true, ownObjectsOnly: true, keyPrefix: true,
   lastUsedAt: true, lastUsedFrom: true, rateLimitPerMinute: true,
 };
-export const IDENTITY_PROPERTIES = Object.keys(PROPERTY_SET) as (keyof IdentityView)[];
+export const IDENTITY_PROPERTIES = Object.keys(IDENTITY_SHAPE) as (keyof IdentityView)[];
 
 export function identityTarget(identity: Identity): AuditTarget {
   return { type: 'identity', id: identity.id, companyUid: identity.user.company.instanceUid };
@@ -68,8 +69,8 @@ export function identityTarget(identity: Identity): AuditTarget {
 
 export function reportedStatus(identity: Identity): ReportedStatus {
   if (identity.status === 'disabled') return 'disabled';
-  if (identity.user.status !== 'enabled') return 'disabledDueToUser';
-  if (identity.user.company.status !== 'active') return 'disabledDueToCompany';
+  if (identity.user.status !== 'Enabled') return 'disabledDueToUser';
+  if (identity.user.company.status !== 'Active') return 'disabledDueToCompany';
   return 'enabled';
 }
 
@@ -81,7 +82,7 @@ export function toIdentityView(identity: Identity, roles: RolePermissions, key =
   return {
     id: identity.id,
     userUid: identity.user.instanceUid,
-    userName: identity.user.login,
+    userName: identity.user.userName,
     companyId: identity.user.company.instanceUid,
     companyName: identity.user.company.name,
     identityProviderName: identity.provider,

@@ -23,7 +23,7 @@ export class PasswordCredentials {
       provider: 'VSPC',
       description: 'Password',
       status: 'enabled',
-      identifierInProvider: user.login,
+      identifierInProvider: user.userName,
       creationDate: new Date(),
       secret: await argon2.hash(password, ARGON2_OPTIONS),
       ...sessionIdentityDefaults(),

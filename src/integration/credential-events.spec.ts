@@ -36,8 +36,8 @@ class FakeResponse extends EventEmitter {
 }
 
 const caller = (overrides: Partial<Principal> = {}): Principal =>
-  ({ kind: 'apiKey', identityId: 1, userUid: 'svc', companyUid: 'acme', role: 'companyOwner', ...overrides }) as Principal;
-const provider = caller({ identityId: 2, userUid: 'psvc', companyUid: 'provider', role: 'portalOperator' });
+  ({ kind: 'apiKey', identityId: 1, userUid: 'svc', companyUid: 'acme', role: 'CompanyOwner', ...overrides }) as Principal;
+const provider = caller({ identityId: 2, userUid: 'psvc', companyUid: 'provider', role: 'PortalOperator' });
 const changed = (identities: number[], owners: Record<string, string>) => ({ kind: 'changed' as const, identities, users: [], companies: [], owners: { identities: owners, users: {} } });
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -30,14 +30,14 @@ describe('PermissionCatalogue', () => {
     const loaded = catalogue.refresh();
     rows.finish();
     await loaded;
-    expect(catalogue.roles.of('companyOwner').has('vm:read')).toBe(true);
-    expect(changes).toEqual([['companyOwner']]);
+    expect(catalogue.roles.of('CompanyOwner').has('vm:read')).toBe(true);
+    expect(changes).toEqual([['CompanyOwner']]);
   });
 
   it('loads again after a load that may predate the change it was asked for, once for any number of asks', async () => {
     const { rows, catalogue } = setUp();
     const first = catalogue.refresh();
-    rows.rows = [{ name: 'vm:write', roles: ['companyUser'] }];
+    rows.rows = [{ name: 'vm:write', roles: ['CompanyLocationUser'] }];
     const second = catalogue.refresh();
     const third = catalogue.refresh();
     rows.finish();
@@ -52,19 +52,19 @@ describe('PermissionCatalogue', () => {
     await Promise.all([second, third]);
     await tick();
     expect(settled).toBe(true);
-    expect(catalogue.roles.of('companyUser').has('vm:write')).toBe(true);
+    expect(catalogue.roles.of('CompanyLocationUser').has('vm:write')).toBe(true);
   });
 
   it('keeps the last catalogue when a load fails, and the failure reaches the one who asked', async () => {
     const { rows, catalogue } = setUp();
-    rows.rows = [{ name: 'vm:read', roles: ['companyOwner'] }];
+    rows.rows = [{ name: 'vm:read', roles: ['CompanyOwner'] }];
     const ok = catalogue.refresh();
     rows.finish();
     await ok;
     const failed = catalogue.refresh();
     rows.pending.shift()!.reject(new Error('database away'));
     await expect(failed).rejects.toThrow('database away');
-    expect(catalogue.roles.of('companyOwner').has('vm:read')).toBe(true);
+    expect(catalogue.roles.of('CompanyOwner').has('vm:read')).toBe(true);
     catalogue.onApplicationShutdown();
   });
 });

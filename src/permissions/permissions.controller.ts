@@ -5,11 +5,14 @@ import type { Principal } from '../access/principal.js';
 import { one } from '../common/envelope.js';
 import { type JsonPatch, PatchBody } from '../common/json-patch.js';
 import { ApiData, ApiJsonPatch } from '../common/openapi.js';
+import { Select, type Shape } from '../common/selection.js';
 import { CreatePermissionDto } from './dto/create-permission.dto.js';
 import { PermissionViewDto } from './dto/permission-view.dto.js';
 import { UpdatePermissionDto } from './dto/update-permission.dto.js';
 import { PermissionNamePipe } from './permission-name.pipe.js';
-import { toPermissionView } from './permission.mapper.js';
+import { type PermissionView, toPermissionView } from './permission.mapper.js';
+
+const PERMISSION_SHAPE: Shape<PermissionView> = { name: true, description: true, builtIn: true, roles: true };
 import { PermissionsService } from './permissions.service.js';
 
 @Controller('permissions')
@@ -19,6 +22,7 @@ export class PermissionsController {
   /** The permission catalogue, built-in and custom, with the roles holding each: for building key policies. */
   @Get()
   @ApiData(PermissionViewDto, { list: true })
+  @Select(PERMISSION_SHAPE)
   @Access()
   async list() {
     return one(await this.permissions.list());
@@ -26,6 +30,7 @@ export class PermissionsController {
 
   @Get(':name')
   @ApiData(PermissionViewDto)
+  @Select(PERMISSION_SHAPE)
   @Access()
   async get(@Param('name', PermissionNamePipe) name: string) {
     return one(await this.permissions.get(name));

@@ -14,6 +14,8 @@ import { PermissionsService } from '../../src/permissions/permissions.service.js
 import { UpdateUserDto } from '../../src/users/dto/update-user.dto.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { type Services, startServices } from '../support/medium.js';
+import { ROLE } from '../../src/access/roles.js';
+import { userInput } from '../support/api.js';
 
 const ops = (...pairs: [string, unknown][]) => pairs.map(([path, value]) => ({ op: 'replace', path, value }));
 
@@ -43,7 +45,7 @@ describe('credential changes from flushes', () => {
     s.get(CredentialChanges).subscribe((change, source) => source === 'local' && emitted.push(change));
     admin = await s.as('admin');
     company = (await s.work(() => s.get(CompaniesService).create(admin, { name: 'Facts Co' }))).instanceUid;
-    user = (await s.work(() => s.get(AccountsService).create(admin, { login: 'facts-user', role: 'companyUser', organizationUid: company, password: 'password-123' }))).instanceUid;
+    user = (await s.work(() => s.get(AccountsService).create(admin, userInput('facts-user', ROLE.CompanyLocationUser, { organizationUid: company })))).instanceUid;
     key = (await s.work(() => s.get(IdentitiesService).createApiKey(admin, user, { description: 'k', scopes: ['rest'] }))).identity.id;
   });
   beforeEach(() => void (emitted.length = 0));
@@ -58,20 +60,20 @@ describe('credential changes from flushes', () => {
   });
 
   it('renaming a user, changing its e-mail or password, or ending its sessions is no fact', async () => {
-    expect(await facts(() => patchUser(['/firstName', 'Fay'], ['/lastName', 'Acts'], ['/email', 'fay@example.com']))).toEqual([]);
-    expect(await facts(() => patchUser(['/password', 'another-password']))).toEqual([]);
+    expect(await facts(() => patchUser(['/profile/firstName', 'Fay'], ['/profile/lastName', 'Acts'], ['/profile/email', 'fay@example.com']))).toEqual([]);
+    expect(await facts(() => patchUser(['/credentials/password', 'another-password']))).toEqual([]);
     expect(await facts(() => s.get(UsersService).endSessions(admin, user))).toEqual([]);
   });
 
   it("a user's status or role is a fact about that user", async () => {
-    expect(await facts(() => patchUser(['/status', 'disabled']))).toEqual(changed({ users: [user] }));
-    expect(await facts(() => patchUser(['/status', 'enabled'], ['/role', 'companyAdministrator']))).toEqual(changed({ users: [user] }));
+    expect(await facts(() => patchUser(['/status', 'Disabled']))).toEqual(changed({ users: [user] }));
+    expect(await facts(() => patchUser(['/status', 'Enabled'], ['/role', ROLE.CompanyAdministrator]))).toEqual(changed({ users: [user] }));
   });
 
   it("renaming a company is no fact; its status is a fact about that company", async () => {
     expect(await facts(() => patchCompany(['/name', 'Facts Company']))).toEqual([]);
-    expect(await facts(() => patchCompany(['/status', 'disabled']))).toEqual(changed({ companies: [company] }));
-    expect(await facts(() => patchCompany(['/status', 'active']))).toEqual(changed({ companies: [company] }));
+    expect(await facts(() => patchCompany(['/status', 'Disabled']))).toEqual(changed({ companies: [company] }));
+    expect(await facts(() => patchCompany(['/status', 'Active']))).toEqual(changed({ companies: [company] }));
   });
 
   it("a key's description and last use are no facts; its status, policy and secrets are facts about it", async () => {
@@ -107,14 +109,14 @@ describe('credential changes from flushes', () => {
   it('names the company of each identity and user it reports, for tenant-scoped listeners', async () => {
     const [fact] = await facts(() => patchKey(['/description', 'owned'], ['/status', 'disabled']));
     expect(fact).toMatchObject({ owners: { identities: { [key]: company }, users: {} } });
-    const [userFact] = await facts(() => patchUser(['/role', 'companyUser']));
+    const [userFact] = await facts(() => patchUser(['/role', ROLE.CompanyLocationUser]));
     expect(userFact).toMatchObject({ owners: { identities: {}, users: { [user]: company } } });
   });
 
   it("defining a permission, changing or withdrawing its grants, deleting it are facts about it; its description is none", async () => {
     const permissions = s.get(PermissionsService);
     const patchPermission = (...pairs: [string, unknown][]) => permissions.patch(admin, 'facts:read', new JsonPatchPipe(UpdatePermissionDto).transform(ops(...pairs)));
-    expect(await facts(() => permissions.create(admin, { name: 'facts:read', description: 'Read facts', roles: ['companyUser'] }))).toEqual(changed({ permissions: ['facts:read'] }));
+    expect(await facts(() => permissions.create(admin, { name: 'facts:read', description: 'Read facts', roles: [ROLE.CompanyLocationUser] }))).toEqual(changed({ permissions: ['facts:read'] }));
     expect(await facts(() => patchPermission(['/description', 'Read the facts']))).toEqual([]);
     expect(await facts(() => patchPermission(['/roles', []]))).toEqual(changed({ permissions: ['facts:read'] }));
     expect(await facts(() => permissions.delete(admin, 'facts:read'))).toEqual(changed({ permissions: ['facts:read'] }));

@@ -8,6 +8,8 @@ import type { ApiKeyPolicyDto } from '../../src/identities/dto/api-key-policy.dt
 import { UpdateIdentityDto } from '../../src/identities/dto/update-identity.dto.js';
 import { IdentitiesService } from '../../src/identities/identities.service.js';
 import { type Services, startServices } from '../support/medium.js';
+import { ROLE } from '../../src/access/roles.js';
+import { userInput } from '../support/api.js';
 
 const DAY = 86_400_000;
 const patchOf = (...operations: object[]) => new JsonPatchPipe(UpdateIdentityDto).transform(operations);
@@ -35,8 +37,8 @@ describe('key policy (IdentitiesService)', () => {
     const admin = await s.as('admin');
     const company = (await s.work(() => s.get(CompaniesService).create(admin, { name: 'Policy Co' }))).instanceUid;
     const accounts = s.get(AccountsService);
-    ownerUid = (await s.work(() => accounts.create(admin, { login: 'm-owner', role: 'companyOwner', organizationUid: company, password: 'password-123' }))).instanceUid;
-    await s.work(() => accounts.create(admin, { login: 'm-worker', role: 'companyUser', organizationUid: company, password: 'password-123' }));
+    ownerUid = (await s.work(() => accounts.create(admin, userInput('m-owner', ROLE.CompanyOwner, { organizationUid: company })))).instanceUid;
+    await s.work(() => accounts.create(admin, userInput('m-worker', ROLE.CompanyLocationUser, { organizationUid: company })));
     owner = await s.as('m-owner');
     worker = await s.as('m-worker');
   });

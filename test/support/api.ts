@@ -1,5 +1,7 @@
 import type { Response } from 'supertest';
 import { expect } from 'vitest';
+import type { Role } from '../../src/access/roles.js';
+import type { UserTitle } from '../../src/users/user.entity.js';
 import { ADMIN, type TestApp } from './harness.js';
 
 export const API = '/api/v3';
@@ -28,12 +30,49 @@ export async function createCompany(t: TestApp, auth: Record<string, string>, na
   return res.body.data.instanceUid;
 }
 
-export async function createUser(
-  t: TestApp,
-  auth: Record<string, string>,
-  body: { login: string; role: string; password?: string; organizationUid?: string; isService?: boolean },
-): Promise<string> {
-  const res = await t.http.post(`${API}/users`).set(auth).send({ password: 'password-123', ...body });
+/** VSPC's `UserProfile` as a test gives it. */
+export interface ProfileInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  title?: UserTitle;
+  email?: string | null;
+  address?: string | null;
+  phone?: string | null;
+}
+
+/** VSPC's `UserInput` (plus Latchkey's `isService`), as `POST /users` takes it. */
+export interface UserInput {
+  organizationUid?: string;
+  role: Role;
+  profile: ProfileInput;
+  credentials: { userName: string; password?: string | null };
+  mfaPolicyStatus?: 'Disabled';
+  isService?: boolean;
+}
+
+export const TEST_PASSWORD = 'password-123';
+
+/**
+ * A `UserInput` from what a test varies: the user name, the role, and optionally the company, a
+ * password (TEST_PASSWORD by default; none for a service user unless given), the profile.
+ */
+export function userInput(
+  userName: string,
+  role: Role,
+  options: { organizationUid?: string; password?: string; isService?: boolean; profile?: ProfileInput } = {},
+): UserInput {
+  const password = options.password ?? (options.isService ? undefined : TEST_PASSWORD);
+  return {
+    ...(options.organizationUid ? { organizationUid: options.organizationUid } : {}),
+    role,
+    profile: options.profile ?? {},
+    credentials: password === undefined ? { userName } : { userName, password },
+    ...(options.isService === undefined ? {} : { isService: options.isService }),
+  };
+}
+
+export async function createUser(t: TestApp, auth: Record<string, string>, input: UserInput): Promise<string> {
+  const res = await t.http.post(`${API}/users`).set(auth).send(input);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.data.instanceUid;
 }

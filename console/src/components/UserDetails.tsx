@@ -9,12 +9,12 @@ export function UserDetails({ user }: { user: User }) {
         <dd>{fullName(user)}</dd>
       </div>
       <div className="field">
-        <dt>Login</dt>
-        <dd>{user.login}</dd>
+        <dt>User name</dt>
+        <dd>{user.userName}</dd>
       </div>
       <div className="field">
         <dt>Email</dt>
-        <dd>{user.email || '—'}</dd>
+        <dd>{user.profile.email ?? '—'}</dd>
       </div>
       <div className="field">
         <dt>Role</dt>
@@ -30,6 +30,10 @@ export function UserDetails({ user }: { user: User }) {
       <div className="field">
         <dt>Status</dt>
         <dd>{user.status}</dd>
+      </div>
+      <div className="field">
+        <dt>Two-factor sign-in</dt>
+        <dd>{user.mfaPolicyStatus === 'Enabled' ? 'Required (authenticator app)' : 'Off'}</dd>
       </div>
       <div className="field">
         <dt>Created</dt>

@@ -12,7 +12,7 @@ export function UserPage({ userUid }: { userUid: string }) {
   const isSelf = userUid === me.instanceUid;
   // Changing someone else's identities takes a manager (users:write) as well as identities:write.
   const canWrite = can('identities:write') && (isSelf || managesOthers);
-  const name = user.data?.login ?? 'User';
+  const name = user.data?.userName ?? 'User';
 
   return (
     <>

@@ -47,7 +47,7 @@ export function UsersPage() {
             <caption className="visually-hidden">Users</caption>
             <thead>
               <tr>
-                <th scope="col">Login</th>
+                <th scope="col">User name</th>
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
                 <th scope="col">Company</th>
@@ -58,7 +58,7 @@ export function UsersPage() {
               {rows.map((u) => (
                 <tr key={u.instanceUid}>
                   <td>
-                    <a href={`#/users/${encodeURIComponent(u.instanceUid)}`}>{u.login}</a>
+                    <a href={`#/users/${encodeURIComponent(u.instanceUid)}`}>{u.userName}</a>
                     {u.isService && <span className="badge">Service</span>}
                   </td>
                   <td>{fullName(u)}</td>

@@ -13,7 +13,7 @@ const key = keyPrincipal({
   pathPrefixes: [],
   ownObjectsOnly: false,
   allowedIps: [],
-  user: { instanceUid: 'u1', login: 'alice', role: 'companyUser', status: 'enabled', company: { instanceUid: 'c1', status: 'active' } },
+  user: { instanceUid: 'u1', userName: 'alice', role: 'CompanyLocationUser', status: 'Enabled', company: { instanceUid: 'c1', status: 'Active' } },
 }, RolePermissions.BUILT_IN);
 
 describe('KeyUseListener', () => {

@@ -5,7 +5,7 @@ import type { AuditRecord, AuditService } from '../../audit/audit.service.js';
 import { AuthEvents, type Refusal } from '../auth-events.js';
 import { RefusalAuditListener } from './refusal-audit.listener.js';
 
-const alice = sessionPrincipal({ instanceUid: 'u1', login: 'alice', role: 'companyUser', status: 'enabled', company: { instanceUid: 'c1', status: 'active' } }, false, RolePermissions.BUILT_IN);
+const alice = sessionPrincipal({ instanceUid: 'u1', userName: 'alice', role: 'CompanyLocationUser', status: 'Enabled', company: { instanceUid: 'c1', status: 'Active' } }, false, RolePermissions.BUILT_IN);
 
 function audited(refusal: Omit<Refusal, 'allow' | 'address' | 'method' | 'url'>): AuditRecord[] {
   const records: AuditRecord[] = [];

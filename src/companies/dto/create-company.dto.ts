@@ -8,8 +8,8 @@ export class CreateCompanyDto {
   @PlainText('name', 1)
   name: string;
 
-  @ApiPropertyOptional({ enum: COMPANY_STATUSES, default: 'active' })
+  @ApiPropertyOptional({ enum: COMPANY_STATUSES, default: 'Active' })
   @IsOptional()
-  @IsIn(COMPANY_STATUSES)
+  @IsIn(COMPANY_STATUSES, { message: `status must be one of ${COMPANY_STATUSES.join(', ')}` })
   status?: CompanyStatus;
 }

@@ -8,6 +8,6 @@ import { CreateCompanyDto } from './create-company.dto.js';
  * still has every property, so what creation may omit (status) is required here.
  */
 export class UpdateCompanyDto extends PickType(CreateCompanyDto, ['name']) {
-  @IsIn(COMPANY_STATUSES, { message: `status must be one of ${COMPANY_STATUSES.join(', ')}.` })
+  @IsIn(COMPANY_STATUSES, { message: `status must be one of ${COMPANY_STATUSES.join(', ')}` })
   status: CompanyStatus;
 }

@@ -23,10 +23,10 @@ const companyOfUser = (user: User | undefined): string | undefined => user?.comp
 
 /**
  * The facts in one flush's change sets, looking only at fields a principal is built from: a key's
- * policy or status, its secrets (rotation, revocation), a user's role, status or login, a company's
- * status, a custom permission's grants. Renaming a user or a company, ending sessions or recording
- * a key's last use is no fact. New rows are none either, nothing can have cached a key before it
- * existed, except a new permission: it may be granted to roles whose holders are cached.
+ * policy or status, its secrets (rotation, revocation), a user's role, status or user name, a
+ * company's status, a custom permission's grants. Renaming a user or a company, ending sessions or
+ * recording a key's last use is no fact. New rows are none either, nothing can have cached a key
+ * before it existed, except a new permission: it may be granted to roles whose holders are cached.
  *
  * Deleting a user or a company removes its identities and secrets by ON DELETE CASCADE, which no
  * change set shows; the user or company fact covers them, as the cache is indexed by both.

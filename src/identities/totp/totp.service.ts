@@ -58,7 +58,7 @@ export class TotpService {
       this.audit.recordChange(principal, 'identity.totpEnrolled', identityTarget(created), { userUid: user.instanceUid });
       return created;
     });
-    return { identity, otpauthUrl: generateURI({ issuer: ISSUER, label: user.login, secret: seed }) };
+    return { identity, otpauthUrl: generateURI({ issuer: ISSUER, label: user.userName, secret: seed }) };
   }
 
   async confirm(principal: Principal, userUid: string, id: number, code: string): Promise<Identity> {
@@ -76,6 +76,13 @@ export class TotpService {
 
   async hasSecondFactor(user: User): Promise<boolean> {
     return (await this.identities.count({ user, provider: 'TOTP', status: 'enabled' })) > 0;
+  }
+
+  /** Which of these users (a page at most) have an enabled second factor, in one query. */
+  async usersWithSecondFactor(users: readonly User[]): Promise<Set<string>> {
+    if (!users.length) return new Set();
+    const found = await this.identities.find({ user: { $in: users.map((user) => user.instanceUid) }, provider: 'TOTP', status: 'enabled' });
+    return new Set(found.map((identity) => identity.user.instanceUid));
   }
 
   /** Check a login code: valid, unused, and consumed atomically so a replay in the same window fails. */

@@ -1,45 +1,73 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsUUID, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsUUID, ValidateBy, ValidateNested } from 'class-validator';
 import { ROLES, type Role } from '../../access/roles.js';
-import { EmailAddress, LOGIN_PATTERN, LoginName, Password, PlainText } from '../../common/input-rules.js';
+import { LOGIN_PATTERN, LoginName, Password } from '../../common/input-rules.js';
+import { UserProfileDto } from './user-profile.dto.js';
 
-export class CreateUserDto {
+/** VSPC's `Credentials`: the login name and its password. */
+@ApiSchema({ name: 'Credentials' })
+export class CredentialsDto {
   @ApiProperty({ pattern: LOGIN_PATTERN.source, example: 'jdoe' })
-  @LoginName()
-  login: string;
+  @LoginName('credentials.userName')
+  userName: string;
 
-  /** Required unless the user is a service user, which never logs in with a password. */
-  @ApiPropertyOptional({ minLength: 8, maxLength: 256, format: 'password', description: 'Required unless `isService`.' })
-  @ValidateIf((dto: CreateUserDto) => !dto.isService || dto.password !== undefined)
-  @Password()
-  password?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 8, maxLength: 256, format: 'password', description: 'Required unless `isService`.' })
+  @IsOptional()
+  @Password('credentials.password')
+  password?: string | null;
+}
+
+/** MFA is switched on by adding a TOTP identity, which a user being created cannot have yet. */
+const MFA_AT_CREATION = ['Disabled'] as const;
+
+/**
+ * VSPC's `UserInput`, plus Latchkey's `isService`. `organizationUid` defaults to the caller's
+ * organization (VSPC requires it).
+ */
+@ApiSchema({ name: 'UserInput' })
+export class CreateUserDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "The user's organization: a company, or the provider. The caller's own by default." })
+  @IsOptional()
+  @IsUUID('all', { message: 'organizationUid must be a UUID' })
+  organizationUid?: string;
 
   @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role: Role;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The company; the caller\'s own by default.' })
+  @ApiProperty({ type: UserProfileDto })
+  @IsDefined({ message: 'profile is required (it may be {})' })
+  @IsObject({ message: 'profile must be an object' })
+  @ValidateNested()
+  @Type(() => UserProfileDto)
+  profile: UserProfileDto;
+
+  @ApiProperty({ type: CredentialsDto })
+  @IsDefined({ message: 'credentials is required' })
+  @IsObject({ message: 'credentials must be an object' })
+  @ValidateNested()
+  @Type(() => CredentialsDto)
+  @ValidateBy({
+    name: 'passwordUnlessService',
+    validator: {
+      validate: (credentials: CredentialsDto | undefined, args) => (args?.object as CreateUserDto).isService === true || typeof credentials?.password === 'string',
+      defaultMessage: () => 'credentials.password is required unless isService is true',
+    },
+  })
+  credentials: CredentialsDto;
+
+  @ApiPropertyOptional({
+    enum: MFA_AT_CREATION,
+    default: 'Disabled',
+    description: 'Only `Disabled`: MFA turns on when the user adds a TOTP identity (`POST /users/{userUid}/logins/totp`).',
+  })
   @IsOptional()
-  @IsUUID()
-  organizationUid?: string;
+  @IsIn(MFA_AT_CREATION, { message: 'mfaPolicyStatus can only be Disabled for a new user: MFA turns on when the user adds a TOTP identity' })
+  mfaPolicyStatus?: (typeof MFA_AT_CREATION)[number];
 
   @ApiPropertyOptional({ default: false, description: 'A non-interactive account that owns keys and cannot log in with a password.' })
   @IsOptional()
-  @IsBoolean()
+  @IsBoolean({ message: 'isService must be a boolean' })
   isService?: boolean;
-
-  @ApiPropertyOptional({ maxLength: 128 })
-  @IsOptional()
-  @PlainText('firstName')
-  firstName?: string;
-
-  @ApiPropertyOptional({ maxLength: 128 })
-  @IsOptional()
-  @PlainText('lastName')
-  lastName?: string;
-
-  @ApiPropertyOptional({ format: 'email', description: 'An e-mail address, or `""` for none.' })
-  @IsOptional()
-  @EmailAddress()
-  email?: string;
 }

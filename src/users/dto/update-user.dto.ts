@@ -1,24 +1,27 @@
 import { PickType } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
-import { EmailAddress, PlainText } from '../../common/input-rules.js';
+import { Type } from 'class-transformer';
+import { IsIn, ValidateNested } from 'class-validator';
 import { USER_STATUSES, type UserStatus } from '../user.entity.js';
-import { CreateUserDto } from './create-user.dto.js';
+import { CreateUserDto, CredentialsDto } from './create-user.dto.js';
+import { UserProfileDto } from './user-profile.dto.js';
+
+/** The one credential a patch may write: `/credentials/password`. */
+class UpdateCredentialsDto extends PickType(CredentialsDto, ['password']) {}
 
 /**
- * The writable properties of a user after a JSON Patch, by the rules of creation. Not a
- * PartialType: a patched view still has every property, so what creation may omit (names, e-mail,
- * status) is required here. `password` is "" in the view: unchanged.
+ * The writable properties of a user after a JSON Patch, by the rules of creation, nested as the
+ * user answers (`/profile/firstName`, `/credentials/password`). Not a PartialType: a patched view
+ * still has every property. `credentials.password` is null in the view: unchanged.
  */
-export class UpdateUserDto extends PickType(CreateUserDto, ['role', 'password']) {
-  @PlainText('firstName')
-  firstName: string;
-
-  @PlainText('lastName')
-  lastName: string;
-
-  @EmailAddress()
-  email: string;
-
-  @IsIn(USER_STATUSES, { message: 'status must be enabled or disabled.' })
+export class UpdateUserDto extends PickType(CreateUserDto, ['role']) {
+  @IsIn(USER_STATUSES, { message: `status must be one of ${USER_STATUSES.join(', ')}` })
   status: UserStatus;
+
+  @ValidateNested()
+  @Type(() => UserProfileDto)
+  profile: UserProfileDto;
+
+  @ValidateNested()
+  @Type(() => UpdateCredentialsDto)
+  credentials: UpdateCredentialsDto;
 }
