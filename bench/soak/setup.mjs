@@ -52,15 +52,15 @@ export async function seed(client, { serviceUsers = 4, passwordUsers = 3, keys =
   const admin = await login(client, ADMIN.username, ADMIN.password);
   const session = { token: admin.access_token };
   const services = await pool(serviceUsers, 2, async (i) =>
-    must(await client.post(`${API}/users`, { headers: bearer(session.token), body: { login: `soak-svc-${i}`, role: 'readonlyUser', isService: true } }), 'create service user'),
+    must(await client.post(`${API}/users`, { headers: bearer(session.token), body: { role: 'PortalReadonlyOperator', profile: {}, credentials: { userName: `soak-svc-${i}` }, isService: true } }), 'create service user'),
   );
   const people = await pool(passwordUsers, 2, async (i) =>
-    must(await client.post(`${API}/users`, { headers: bearer(session.token), body: { login: `soak-user-${i}`, role: 'readonlyUser', password: USER_PASSWORD } }), 'create user'),
+    must(await client.post(`${API}/users`, { headers: bearer(session.token), body: { role: 'PortalReadonlyOperator', profile: {}, credentials: { userName: `soak-user-${i}`, password: USER_PASSWORD } } }), 'create user'),
   );
   const stable = await pool(keys, 4, async (i) => {
     const owner = services[i % services.length];
     const data = await must(await createKey(client, session.token, owner.instanceUid, { description: `soak-stable-${i}` }), 'create key');
     return { id: data.id, key: data.parameters, userUid: owner.instanceUid };
   });
-  return { session, services: services.map((u) => u.instanceUid), people: people.map((u) => u.login), stable };
+  return { session, services: services.map((u) => u.instanceUid), people: people.map((u) => u.userName), stable };
 }
