@@ -7,6 +7,7 @@ import { ServerSecret } from './database/server-secret.entity.js';
 import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
 import { ApiKeySecret } from './identities/api-key-secret.entity.js';
 import { Identity } from './identities/identity.entity.js';
+import { CustomPermission } from './permissions/custom-permission.entity.js';
 import { User } from './users/user.entity.js';
 import { DeliveryAttempt } from './webhooks/delivery/delivery-attempt.entity.js';
 import { WebhookDelivery } from './webhooks/delivery/webhook-delivery.entity.js';
@@ -33,4 +34,5 @@ export const ENTITIES: Entities = [
   WebhookDelivery,
   DeliveryAttempt,
   ExpiryCursor,
+  CustomPermission,
 ];

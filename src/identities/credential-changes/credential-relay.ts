@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
+import { isPermissionName } from '../../access/permissions.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { type CredentialChange, CredentialChanges, EVERYTHING } from './credential-changes.js';
 
@@ -20,6 +21,7 @@ interface Message {
 
 const isList = (value: unknown, item: (element: unknown) => boolean): boolean => Array.isArray(value) && value.every(item);
 const isUid = (value: unknown): boolean => typeof value === 'string' && value.length <= 64;
+const isUidMap = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(isUid);
 
 function parse(payload: string | undefined): Message | null {
   try {
@@ -27,7 +29,14 @@ function parse(payload: string | undefined): Message | null {
     const { change } = message;
     if (typeof message.origin !== 'string' || !change) return null;
     if (change.kind === 'all') return message;
-    if (change.kind === 'changed' && isList(change.identities, Number.isInteger) && isList(change.users, isUid) && isList(change.companies, isUid)) {
+    if (
+      change.kind === 'changed' &&
+      isList(change.identities, Number.isInteger) &&
+      isList(change.users, isUid) &&
+      isList(change.companies, isUid) &&
+      (change.permissions === undefined || isList(change.permissions, isPermissionName)) &&
+      (change.owners === undefined || (isUidMap(change.owners.identities) && isUidMap(change.owners.users)))
+    ) {
       return message;
     }
     return null;
