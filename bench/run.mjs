@@ -20,7 +20,7 @@ import { fullCache } from './scenarios/full-cache.mjs';
 import { inProcess } from './scenarios/in-process.mjs';
 import { manyKeys } from './scenarios/many-keys.mjs';
 import { peers } from './scenarios/peers.mjs';
-import { placeholders } from './scenarios/placeholders.mjs';
+import { resourceServers } from './scenarios/resource-servers.mjs';
 import { storedKeys } from './scenarios/stored-keys.mjs';
 
 const peer = (name) => fileURLToPath(new URL(`./${name}`, import.meta.url));
@@ -89,7 +89,7 @@ async function main() {
   await peers(ctx);
   await connectionSweep(ctx);
   await dbQueries(ctx);
-  await placeholders(ctx);
+  await resourceServers(ctx);
   await Promise.all(['latchkey', 'fastify', 'bareNest', 'recipe'].map((name) => stopChild(servers[name])));
 
   // Phase 2: the 1,000- and 1,000,000-key servers; then many distinct keys on the large one.

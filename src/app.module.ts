@@ -12,10 +12,12 @@ import { DatabaseModule } from './database/database.module.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { IntegrationModule } from './integration/integration.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { SecretScanningModule } from './secret-scanning/secret-scanning.module.js';
 import { HealthModule } from './observability/health.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
+import { PermissionsModule } from './permissions/permissions.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
 import { ShutdownSequence } from './shutdown.js';
@@ -34,6 +36,7 @@ export class AppModule {
         IdempotencyModule,
         RateLimitsModule,
         CompaniesModule,
+        PermissionsModule,
         UsersModule,
         IdentitiesModule,
         AuthModule,
@@ -41,6 +44,7 @@ export class AppModule {
         WebhooksModule,
         SecretScanningModule,
         OAuthModule,
+        IntegrationModule,
         HealthModule,
         PingModule,
         AboutModule,

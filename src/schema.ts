@@ -8,6 +8,7 @@ import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
 import { ApiKeySecret } from './identities/api-key-secret.entity.js';
 import { CredentialChangeLogEntry } from './identities/credential-changes/change-log-entry.entity.js';
 import { Identity } from './identities/identity.entity.js';
+import { CustomPermission } from './permissions/custom-permission.entity.js';
 import { User } from './users/user.entity.js';
 import { DeliveryAttempt } from './webhooks/delivery/delivery-attempt.entity.js';
 import { WebhookDelivery } from './webhooks/delivery/webhook-delivery.entity.js';
@@ -35,4 +36,5 @@ export const ENTITIES: Entities = [
   DeliveryAttempt,
   ExpiryCursor,
   CredentialChangeLogEntry,
+  CustomPermission,
 ];

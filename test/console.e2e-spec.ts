@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
   it('signs in, creates a read-only key, copies it, and the key works from outside the browser', async () => {
     page = await openConsole();
     await signIn(page, ADMIN);
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log', 'Webhooks']);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Permissions', 'Audit log', 'Webhooks']);
     await page.getByText('No API keys yet.').waitFor();
 
     await page.getByRole('button', { name: 'New API key' }).click();
@@ -227,6 +227,60 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     expect((await callWithKey(t, key)).status).toBe(401);
   });
 
+  it('defines permissions for its own service, grants them, and mints a key with one that the verify API accepts', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Permissions' }).click();
+    await page.getByRole('heading', { name: 'Permissions', level: 1 }).waitFor();
+    const table = page.getByRole('table', { name: 'Permissions' });
+    await table.getByRole('cell', { name: /permissions:write/ }).waitFor();
+    for (const [name, description, role] of [
+      ['vm:read', 'List virtual machines', 'Portal Administrator'],
+      ['vm:write', 'Create and stop virtual machines', 'Company Owner'],
+    ]) {
+      await page.getByRole('button', { name: 'New permission' }).click();
+      await page.getByLabel('Name').fill(name);
+      await page.getByLabel('Description').fill(description);
+      await page.getByRole('checkbox', { name: role }).check();
+      await page.getByRole('button', { name: 'Create permission' }).click();
+      await table.getByRole('row', { name: new RegExp(name) }).waitFor();
+    }
+    await page.getByRole('button', { name: 'Edit vm:read' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit vm:read' });
+    await dialog.getByRole('checkbox', { name: 'Company Owner' }).check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = table.getByRole('row', { name: /vm:read/ });
+    await row.getByText('Portal Administrator, Company Owner').waitFor();
+    expect(await row.innerText()).toContain('Custom');
+    await shot(page, 'permissions');
+    const server = (await t.http.get(`${API}/permissions`).set(admin.auth).expect(200)).body.data;
+    expect(server.find((p: { name: string }) => p.name === 'vm:read')).toMatchObject({ builtIn: false, roles: ['PortalAdministrator', 'CompanyOwner'] });
+
+    // The key form offers the custom permissions; one its creator does not hold cannot be chosen.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My profile' }).click();
+    await page.getByRole('button', { name: 'New API key' }).click();
+    await page.getByLabel('Description').fill('VM reader');
+    const services = page.getByRole('group', { name: 'Your services permissions' });
+    expect(await services.getByRole('checkbox', { name: /vm:write/ }).isDisabled()).toBe(true);
+    await services.getByRole('checkbox', { name: /vm:read/ }).check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const reveal = page.getByRole('region', { name: 'API key created' });
+    const vmKey = await reveal.getByLabel('API key').inputValue();
+    await reveal.getByRole('button', { name: 'I have saved the key' }).click();
+    await keyCard(page, 'VM reader').waitFor();
+    const { key: serviceKey } = await createKey(t, admin.auth, adminUid, { description: 'console resource server', scopes: ['integration'] });
+    const verified = await t.http.post(`${API}/integration/verify`).set('X-API-KEY', serviceKey).send({ key: vmKey, permissions: ['vm:read'], method: 'GET', path: '/api/vms/' });
+    expect(verified.body.data).toMatchObject({ valid: true, permissions: ['vm:read'] });
+
+    // Deleting a permission asks first; a key that held it no longer does.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Permissions' }).click();
+    await page.getByRole('button', { name: 'Delete vm:write' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete permission' });
+    await confirm.getByRole('button', { name: 'Delete permission' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await table.getByRole('row', { name: /vm:write/ }).waitFor({ state: 'detached' });
+    expect((await t.http.get(`${API}/permissions/vm:write`).set(admin.auth)).status).toBe(404);
+  });
+
   it('lists the users and opens one of them', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
@@ -251,7 +305,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     await p.getByRole('heading', { name: 'My identities' }).waitFor();
     await p.getByRole('heading', { name: 'Sign-in identities' }).waitFor();
     const nav = p.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Permissions', 'Audit log']);
     expect(await p.getByRole('button', { name: 'New API key' }).isDisabled()).toBe(true);
     expect(await p.getByRole('note').innerText()).toMatch(/Portal Read-only Operator\) can look at identities but not create or change them/);
     for (const button of await p.getByRole('article').getByRole('button').all()) expect(await button.isDisabled()).toBe(true);
@@ -298,11 +352,17 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
 
     const p = await openConsole();
     await signIn(p, OPERATOR);
-    expect(await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log']);
+    expect(await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Permissions', 'Audit log']);
     expect(await p.getByRole('button', { name: 'New API key' }).isEnabled()).toBe(true);
     expect(await p.getByRole('note').count()).toBe(0);
     await expectReadOnlyUsers(p, 'Portal Operator');
     await shot(p, 'operator-other-user');
+    // Without permissions:write the permissions are listed, not offered for change.
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Permissions' }).click();
+    await p.getByRole('table', { name: 'Permissions' }).getByRole('row', { name: /vm:read/ }).waitFor();
+    expect(await p.getByRole('note').innerText()).toContain('permissions:write');
+    expect(await p.getByRole('button', { name: 'New permission' }).count()).toBe(0);
+    expect(await p.getByRole('button', { name: 'Edit vm:read' }).count()).toBe(0);
     await p.close();
   });
 
@@ -380,7 +440,7 @@ describe.skipIf(!chromiumAvailable())('web console (Chromium)', () => {
     expect(await p.getByRole('button', { name: 'Set up authenticator app' }).isDisabled()).toBe(true);
     // Looking at users is still allowed; changing them is not.
     const nav = p.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Audit log', 'Webhooks']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['My profile', 'Users', 'Permissions', 'Audit log', 'Webhooks']);
     await p.close();
   });
 

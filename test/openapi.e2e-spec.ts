@@ -103,7 +103,9 @@ describe('OpenAPI document', () => {
     for (const route of routes) {
       const operation = doc.paths[toOpenApiPath(route.url)][route.method.toLowerCase()];
       const success = operation.responses['200'];
-      expect(success?.content?.['application/json']?.schema, `${route.method} ${route.url} documents its 200`).toBeDefined();
+      // JSON, or for the events stream Server-Sent Events.
+      const schema = success?.content?.['application/json']?.schema ?? success?.content?.['text/event-stream']?.schema;
+      expect(schema, `${route.method} ${route.url} documents its 200`).toBeDefined();
     }
   });
 

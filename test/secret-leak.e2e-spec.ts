@@ -9,6 +9,7 @@ import { ADMIN, startApp, type TestApp } from './support/harness.js';
 import { SecretLedger } from './support/secrets.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { ROLE } from '../src/access/roles.js';
+import { openEventStream } from './support/sse.js';
 
 /**
  * Every credential flow, then a scan of the database (the raw SQLite file with its WAL, or every
@@ -51,8 +52,8 @@ describe('no secret in the database, the logs or any other answer', () => {
   it('runs every flow that handles a password, a token or a key', async () => {
     const admin = remember(await login(t)).auth;
     // A webhook hearing everything, from the start: its signing secret, and every delivery, are scanned.
-    const events = ['key.created', 'key.updated', 'key.rotated', 'key.deleted', 'key.leaked', 'user.disabled', 'company.disabled'];
-    const hook = await t.http.post(`${API}/webhooks`).set(admin).send({ url: receiver.url, events }).expect(200);
+    const hookEvents = ['key.created', 'key.updated', 'key.rotated', 'key.deleted', 'key.leaked', 'user.disabled', 'company.disabled'];
+    const hook = await t.http.post(`${API}/webhooks`).set(admin).send({ url: receiver.url, events: hookEvents }).expect(200);
     ledger.add('signingSecret', hook.body.data.secret);
     await t.http.patch(`${API}/webhooks/${hook.body.data.id}`).set(admin).send([{ op: 'replace', path: '/description', value: 'all of it' }]).expect(200);
     const companyUid = await createCompany(t, admin, 'Leaky Co');
@@ -146,6 +147,24 @@ describe('no secret in the database, the logs or any other answer', () => {
     const code = await generate({ secret: seed.body.data.secret });
     await t.http.post(`${API}/users/${ownerUid}/logins/totp`).set(relogged.auth).query({ secretUrl: seed.body.data.secretUrl, code, description: 'Phone', scopes: 'ui' }).expect(200);
 
+    // A resource server: its own key verifies others' (valid, refused, malformed, refused input),
+    // and follows the events stream while one of them is disabled.
+    await t.http.post(`${API}/permissions`).set(admin).send({ name: 'leak:read', description: 'Leak test', roles: ['PortalAdministrator'] }).expect(200);
+    const resourceServer = await createKey(t, admin, adminUid, { description: 'resource server', scopes: ['integration'], permissions: ['introspect:use'] });
+    ledger.add('apiKey', resourceServer.key);
+    const verify = (body: object) => t.http.post(`${API}/integration/verify`).set('X-API-KEY', resourceServer.key).send(body);
+    const events = await openEventStream(`${t.url}${API}/integration/events`, { 'X-API-KEY': resourceServer.key });
+    await events.read();
+    await verify({ key: full.key, permissions: ['users:read'], method: 'GET', path: '/api/v3/users', clientIp: '127.0.0.1' }).expect(200);
+    await verify({ key: full.key, permissions: ['leak:read'] }).expect(200);
+    await verify({ key: `${full.key}x` }).expect(200);
+    await verify({ key: full.key, method: 'STEAL' }).expect(400);
+    await verify({ key: full.key.repeat(20) }).expect(400);
+    await t.http.patch(`${API}/users/${userUid}/logins/${full.id}`).set(relogged.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    expect(await events.readData()).toEqual({ kind: 'identity', ids: [full.id] });
+    events.close();
+    for (const key of [full.key, service.key, resourceServer.key]) expect(events.text()).not.toContain(key);
+
     // Every read that could echo a secret: lists, single identities, audit, the catalogue.
     for (const path of ['/users', '/users/logins', `/users/${userUid}/logins`, `/users/${userUid}/logins/${full.id}`, `/users/${serviceUid}/logins/${service.id}`, '/audit?limit=500', '/permissions', '/users/me']) {
       await t.http.get(`${API}${path}`).set(admin).expect(200);
@@ -178,7 +197,7 @@ describe('no secret in the database, the logs or any other answer', () => {
   });
 
   it('finds none of them anywhere but where they were issued', async () => {
-    expect(ledger.count('apiKey')).toBe(11);
+    expect(ledger.count('apiKey')).toBe(12);
     expect(ledger.count('totpSeed')).toBe(1);
     expect(ledger.count('signingSecret')).toBe(1);
     expect(receiver.accepted.length).toBeGreaterThan(10);

@@ -44,7 +44,7 @@ export async function createTemplateKey(base) {
   const user = await json(await fetch(`${base}${API}/users`, {
     method: 'POST',
     headers: auth,
-    body: JSON.stringify({ login: 'bench-service', role: 'portalOperator', isService: true }),
+    body: JSON.stringify({ role: 'PortalOperator', profile: {}, credentials: { userName: 'bench-service' }, isService: true }),
   }));
   const key = await json(await fetch(`${base}${API}/users/${user.data.instanceUid}/logins/apikey`, {
     method: 'POST',

@@ -4,7 +4,7 @@ import { cpuTime } from './children.mjs';
 import { median } from './stats.mjs';
 
 /**
- * One closed-loop run against `url`: `connections` keep-alive connections for `seconds`, or for
+ * One closed-loop run against `url` (GET, or `method` with `body`): `connections` keep-alive connections for `seconds`, or for
  * `amount` requests (then stopped after `maxSeconds` at the latest). `rotate` puts a different
  * value in a header on every request (`{ header, values, cursor: { next }, format }`): the cursor
  * is shared between runs so that successive passes continue the round robin.
@@ -14,7 +14,7 @@ import { median } from './stats.mjs';
  * /proc: less sensitive than req/s to other load on the machine. Returns req/s over the measured
  * wall time, p50/p99 in ms, CPU µs per request and the counts.
  */
-export async function run({ url, connections, seconds, amount, maxSeconds = 600, headers = {}, rotate, pid, allowErrors = false }) {
+export async function run({ url, connections, seconds, amount, maxSeconds = 600, method = 'GET', body, headers = {}, rotate, pid, allowErrors = false }) {
   const requests = rotate
     ? [{
         method: 'GET',
@@ -31,6 +31,8 @@ export async function run({ url, connections, seconds, amount, maxSeconds = 600,
   const instance = autocannon({
     url,
     connections,
+    method,
+    body,
     headers,
     requests,
     ...(amount ? { amount } : { duration: seconds }),

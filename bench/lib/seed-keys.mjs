@@ -35,7 +35,7 @@ export function seedKeys(file, { templateIdentityId, target, sampleRate }) {
       for (let i = from; i < to; i++) {
         if (i % KEYS_PER_USER === 0) {
           owner = randomUUID();
-          insertUser.run({ ...templateUser, instance_uid: owner, login: `bench-svc-${i / KEYS_PER_USER}-${owner.slice(0, 8)}` });
+          insertUser.run({ ...templateUser, instance_uid: owner, user_name: `bench-svc-${i / KEYS_PER_USER}-${owner.slice(0, 8)}` });
         }
         const key = generateApiKey();
         const id = nextId++;

@@ -5,6 +5,7 @@ import { getMe, listUsers } from './endpoints';
 import { roleLabel } from './format';
 import { errorText, navigate, useRoute } from './hooks';
 import { AuditPage } from './pages/AuditPage';
+import { PermissionsPage } from './pages/PermissionsPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { SignIn } from './pages/SignIn';
 import { UserPage } from './pages/UserPage';
@@ -69,9 +70,10 @@ export function App() {
             seesOthers: state.seesOthers,
             managesOthers: state.me.permissions.includes('users:write'),
             signOut,
+            reloadMe: loadMe,
           }
         : null,
-    [state, signOut],
+    [state, signOut, loadMe],
   );
 
   if (state.phase === 'starting') {
@@ -110,7 +112,7 @@ function Shell() {
   const webhookMatch = /^\/webhooks\/([^/]+)$/.exec(path);
 
   let page;
-  let section: 'profile' | 'users' | 'audit' | 'webhooks' = 'profile';
+  let section: 'profile' | 'users' | 'permissions' | 'audit' | 'webhooks' = 'profile';
   if (webhookMatch?.[1] && can('webhooks:read')) {
     section = 'webhooks';
     page = <WebhookPage key={webhookMatch[1]} webhookId={decodeURIComponent(webhookMatch[1])} />;
@@ -123,6 +125,9 @@ function Shell() {
   } else if (path === '/users') {
     section = 'users';
     page = <UsersPage />;
+  } else if (path === '/permissions') {
+    section = 'permissions';
+    page = <PermissionsPage />;
   } else if (path === '/audit') {
     section = 'audit';
     page = <AuditPage key={queryString} initialUserUid={query.get('userUid') ?? ''} />;
@@ -131,7 +136,7 @@ function Shell() {
   }
 
   useEffect(() => {
-    document.title = `${{ profile: 'My profile', users: 'Users', audit: 'Audit log', webhooks: 'Webhooks' }[section]} — Latchkey`;
+    document.title = `${{ profile: 'My profile', users: 'Users', permissions: 'Permissions', audit: 'Audit log', webhooks: 'Webhooks' }[section]} — Latchkey`;
   }, [section]);
 
   const link = (href: string, label: string, current: boolean) => (
@@ -147,6 +152,7 @@ function Shell() {
         <nav aria-label="Main">
           {link('/', 'My profile', section === 'profile')}
           {usersPage && link('/users', 'Users', section === 'users')}
+          {link('/permissions', 'Permissions', section === 'permissions')}
           {can('audit:read') && link('/audit', 'Audit log', section === 'audit')}
           {can('webhooks:read') && link('/webhooks', 'Webhooks', section === 'webhooks')}
         </nav>

@@ -1,6 +1,6 @@
 // Typed calls for the endpoints the console uses.
 import { del, get, patch, post, request } from './api';
-import type { AuditEntry, Delivery, Identity, Me, NewApiKey, NewWebhook, Permission, TotpSecret, User, Webhook, WebhookInput } from './types';
+import type { AuditEntry, Delivery, Identity, Me, NewApiKey, NewPermission, NewWebhook, Permission, Role, TotpSecret, User, Webhook, WebhookInput } from './types';
 
 const seg = encodeURIComponent;
 const logins = (userUid: string) => `/users/${seg(userUid)}/logins`;
@@ -10,6 +10,13 @@ export const listUsers = (limit: number, offset: number) => get<User[]>('/users'
 export const getUser = (userUid: string) => get<User>(`/users/${seg(userUid)}`);
 export const listIdentities = (userUid: string) => get<Identity[]>(logins(userUid));
 export const listPermissions = () => get<Permission[]>('/permissions');
+export const createPermission = (body: NewPermission) => post<Permission>('/permissions', body);
+export const updatePermission = (name: string, description: string, roles: Role[]) =>
+  patch<Permission>(`/permissions/${seg(name)}`, [
+    { op: 'replace', path: '/description', value: description },
+    { op: 'replace', path: '/roles', value: roles },
+  ]);
+export const deletePermission = (name: string) => del<boolean>(`/permissions/${seg(name)}`);
 
 export const createApiKey = (userUid: string, body: NewApiKey) =>
   post<Identity>(`${logins(userUid)}/apikey`, body);

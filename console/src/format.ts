@@ -13,6 +13,9 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const roleLabel = (role: string): string => ROLE_LABELS[role as Role] ?? role;
 
+/** Every role, provider-side first, in the server's order. */
+export const ROLES = Object.keys(ROLE_LABELS) as Role[];
+
 export function formatDate(iso: string | null | undefined, empty = '—'): string {
   if (!iso) return empty;
   const d = new Date(iso);

@@ -12,6 +12,8 @@ export interface Session {
   /** May change other users' identities: holds `users:write` (tenant managers, Portal Administrator). */
   managesOthers: boolean;
   signOut: () => void;
+  /** Reads `GET /users/me` again: after a change of grants, what the session may do changed too. */
+  reloadMe: () => Promise<void>;
 }
 
 export const SessionContext = createContext<Session | null>(null);

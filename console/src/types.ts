@@ -70,6 +70,16 @@ export interface Identity {
 export interface Permission {
   name: string;
   description: string;
+  /** Latchkey's own (cannot be changed), or defined for an integrator's service. */
+  builtIn: boolean;
+  /** Roles holding the permission. */
+  roles: Role[];
+}
+
+export interface NewPermission {
+  name: string;
+  description: string;
+  roles: Role[];
 }
 
 export interface AuditEntry {

@@ -102,6 +102,33 @@ describe('authorize()', () => {
     expect(authorize(principal(), request({ retryAfterSeconds: 9 }))).toMatchObject({ retryAfterSeconds: 9 });
   });
 
+  it('names every missing permission of a resource server, the rule\'s first', () => {
+    const decision = authorize(principal({ permissions: new Set(['vm:read', 'users:read']) }), {
+      ...request({}, { permission: 'audit:read' }),
+      permissions: ['vm:read', 'vm:write', 'vm:write', 'dns:read'],
+    });
+    expect(decision).toMatchObject({
+      allow: false,
+      status: 403,
+      code: 'INSUFFICIENT_PERMISSIONS',
+      missingPermissions: ['audit:read', 'vm:write', 'dns:read'],
+      reason: 'The credential lacks the "audit:read", "vm:write" and "dns:read" permissions.',
+    });
+    expect(authorize(principal({ permissions: new Set(['vm:read', 'users:read']) }), { ...request(), permissions: ['vm:read'] })).toEqual({ allow: true });
+  });
+
+  it.each([
+    ['disabled identity', { identityStatus: 'disabled' as const }, {}, 'DISABLED'],
+    ['expired key', { expiresAt: new Date(0) }, {}, 'EXPIRED'],
+    ['address outside allowlist', { allowedNetworks: nets('192.168.1.0/24') }, {}, 'IP_NOT_ALLOWED'],
+    ['rate limit exhausted', {}, { retryAfterSeconds: 3 }, 'RATE_LIMITED'],
+    ['ui-only key', { scopes: new Set(['ui' as const]) }, {}, 'SURFACE_NOT_ALLOWED'],
+    ['read-only key on POST', { readOnly: true }, { method: 'POST' }, 'READ_ONLY'],
+    ['path outside prefix', { pathPrefixes: ['/api/v3/users'] }, { path: '/api/v3/audit' }, 'PATH_NOT_ALLOWED'],
+  ])('reports which rule refused: %s', (_name, who, what, code) => {
+    expect(authorize(principal(who), request(what))).toMatchObject({ allow: false, code });
+  });
+
   it('checks in the documented order: disabled before expired before address', () => {
     const all = principal({
       identityStatus: 'disabled',

@@ -29,8 +29,8 @@ export interface Principal {
   companyStatus: CompanyStatus;
   scopes: ReadonlySet<Surface>;
   readOnly: boolean;
-  /** Effective permissions: the role's, intersected with the key's own list. */
-  permissions: ReadonlySet<Permission>;
+  /** Effective permissions (built-in and custom): the role's, intersected with the key's own list. */
+  permissions: ReadonlySet<string>;
   pathPrefixes: readonly string[];
   ownObjectsOnly: boolean;
   allowedNetworks: readonly Network[];
@@ -57,16 +57,42 @@ export interface AccessRequest {
   clientIp: string;
   now: Date;
   rule: AccessRule;
+  /**
+   * Permissions required besides the rule's: a resource server's, asked through the verify API.
+   * All are needed; a refusal names the missing ones.
+   */
+  permissions?: readonly string[];
   /** Set when the credential's rate limit is used up: seconds until it refills. */
   retryAfterSeconds?: number;
 }
 
-/** A refusal: the HTTP status it maps to, why, and for 429 when to retry. */
+/** Which rule refused, for answers that say more than an HTTP status (the verify API). */
+export type DenialCode =
+  /** No credential, or none that resolves to a principal (the guard's, before authorize). */
+  | 'UNAUTHENTICATED'
+  /** The address spent its failed-authentication budget (the guard's, before authorize). */
+  | 'ADDRESS_BLOCKED'
+  | 'DISABLED'
+  | 'EXPIRED'
+  | 'IP_NOT_ALLOWED'
+  | 'RATE_LIMITED'
+  | 'SURFACE_NOT_ALLOWED'
+  /** A route for interactive sessions (second-factor set-up), called with an API key. */
+  | 'SESSION_ONLY'
+  | 'READ_ONLY'
+  | 'INSUFFICIENT_PERMISSIONS'
+  | 'PATH_NOT_ALLOWED'
+  | 'OWN_OBJECTS_ONLY';
+
+/** A refusal: the HTTP status it maps to, which rule, why, and for 429 when to retry. */
 export interface Denial {
   allow: false;
   status: 401 | 403 | 429;
+  code: DenialCode;
   reason: string;
   retryAfterSeconds?: number;
+  /** For INSUFFICIENT_PERMISSIONS: every required permission the credential lacks. */
+  missingPermissions?: string[];
 }
 
 export type Decision = { allow: true } | Denial;

@@ -1,7 +1,8 @@
 import { parseNetwork } from './networks.js';
-import { isReadPermission, SURFACES, type Permission, type Surface } from './permissions.js';
+import { SURFACES, type Surface } from './permissions.js';
 import type { CompanyStatus, Network, Principal, UserStatus } from './principal.js';
-import { ROLE_PERMISSIONS, type Role } from './roles.js';
+import { RolePermissions } from './role-permissions.js';
+import type { Role } from './roles.js';
 
 /**
  * What a principal is built from, as plain shapes: the users and identities modules' entities
@@ -48,33 +49,37 @@ function base(user: PrincipalOwner): Omit<Principal, 'kind' | 'identityId' | 'id
   };
 }
 
-/** Read-only credentials keep only the read permissions, so they never report what they cannot do. */
-function narrowForReadOnly(permissions: ReadonlySet<Permission>, readOnly: boolean): ReadonlySet<Permission> {
-  return readOnly ? new Set([...permissions].filter(isReadPermission)) : permissions;
-}
+const ALL_SURFACES: ReadonlySet<Surface> = new Set<Surface>(SURFACES);
 
-/** Permissions a key acts with: its own list narrowed to its user's role, and to reads when read-only. */
-export function keyPermissions(key: Pick<PrincipalKey, 'permissions' | 'isReadAccessOnly'> & { user: Pick<PrincipalOwner, 'role'> }): ReadonlySet<Permission> {
-  const role = ROLE_PERMISSIONS[key.user.role];
-  const own = key.permissions ? new Set(key.permissions.filter((p): p is Permission => role.has(p as Permission))) : role;
-  return narrowForReadOnly(own, key.isReadAccessOnly);
+/**
+ * Permissions a key acts with: its own list narrowed to its user's role (built-ins and the custom
+ * permissions granted to the role), and to reads when read-only. A key "as its user" shares the
+ * role's set; only a key with its own list gets a set of its own (the verifier interns those).
+ */
+export function keyPermissions(
+  key: Pick<PrincipalKey, 'permissions' | 'isReadAccessOnly'> & { user: Pick<PrincipalOwner, 'role'> },
+  roles: RolePermissions,
+): ReadonlySet<string> {
+  const role = roles.of(key.user.role, key.isReadAccessOnly);
+  if (!key.permissions) return role;
+  return new Set(key.permissions.filter((name) => role.has(name)));
 }
 
 /** A password (or second-factor) session acts with its user's full role on every surface. */
-export function sessionPrincipal(user: PrincipalOwner, readOnly: boolean): Principal {
+export function sessionPrincipal(user: PrincipalOwner, readOnly: boolean, roles: RolePermissions): Principal {
   return {
     ...base(user),
     kind: 'session',
     identityId: null,
     identityStatus: 'enabled',
-    scopes: new Set<Surface>(SURFACES),
+    scopes: ALL_SURFACES,
     readOnly,
-    permissions: narrowForReadOnly(ROLE_PERMISSIONS[user.role], readOnly),
+    permissions: roles.of(user.role, readOnly),
   };
 }
 
 /** An API key acts as its user, narrowed by its own policy. */
-export function keyPrincipal(key: PrincipalKey): Principal {
+export function keyPrincipal(key: PrincipalKey, roles: RolePermissions): Principal {
   return {
     ...base(key.user),
     kind: 'apiKey',
@@ -82,7 +87,7 @@ export function keyPrincipal(key: PrincipalKey): Principal {
     identityStatus: key.status,
     scopes: new Set(key.scopes as Surface[]),
     readOnly: key.isReadAccessOnly,
-    permissions: keyPermissions(key),
+    permissions: keyPermissions(key, roles),
     pathPrefixes: key.pathPrefixes,
     ownObjectsOnly: key.ownObjectsOnly,
     allowedNetworks: key.allowedIps.map(parseNetwork).filter((n): n is Network => n !== null),

@@ -24,8 +24,10 @@ const READ: Permission[] = ['users:read', 'identities:read', 'companies:read', '
 const WEBHOOKS: Permission[] = ['webhooks:read', 'webhooks:write'];
 
 /**
- * What each role may do; a key's permissions are intersected with its user's role. Only the
- * Portal Administrator holds every permission, `about:read` among them (VSPC admits only it to `GET /about`).
+ * The built-in permissions of each role; a role's permissions are these plus the custom ones granted
+ * to it (RolePermissions), and a key's permissions are intersected with its user's role. Only the
+ * Portal Administrator holds every built-in permission, `about:read` (VSPC admits only it to
+ * `GET /about`) and `permissions:write` among them.
  */
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   [ROLE.PortalAdministrator]: new Set(ALL_PERMISSIONS),
@@ -38,6 +40,13 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** The role of that name, compared case-insensitively (`companyOwner` for `CompanyOwner`). */
+export function roleNamed(value: unknown): Role | undefined {
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  return ROLES.find((role) => role.toLowerCase() === lower);
 }
 
 export function isProviderRole(role: Role): boolean {

@@ -2,15 +2,16 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ACCESS_KEY, PUBLIC_KEY } from '../access/access.decorator.js';
-import { authorize } from '../access/authorize.js';
 import type { AccessRule, Denial, Principal } from '../access/principal.js';
 import { ApiError } from '../common/api-error.js';
-import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
+import { type KeyBudget, RateLimitsService } from '../rate-limits/rate-limits.service.js';
+import { AccessPolicy } from './access-policy.js';
 import { AuthEvents } from './auth-events.js';
 import { Authenticator } from './authenticator.js';
+import { type AuthenticatedRequest, requestOf } from './guarded-request.js';
 
 const DEFAULT_RULE: AccessRule = { surface: 'rest', ownable: true };
-const NO_CREDENTIAL: Denial = { allow: false, status: 401, reason: 'A valid access token or API key is required.' };
+const NO_CREDENTIAL: Denial = { allow: false, status: 401, code: 'UNAUTHENTICATED', reason: 'A valid access token or API key is required.' };
 const BLOCKED = 'Too many failed authentications from this address.';
 
 /** The one table from a refusal to its answer. */
@@ -20,33 +21,17 @@ const ANSWERS: Record<Denial['status'], (denial: Denial) => ApiError> = {
   429: (denial) => ApiError.tooManyRequests(denial.reason, denial.retryAfterSeconds ?? 1),
 };
 
-type AuthenticatedRequest = FastifyRequest & { user?: Principal };
-
-/**
- * The HTTP request behind a route or a GraphQL field, and the method its rule is judged by: a
- * GraphQL query reads and a mutation writes, whatever HTTP method carried them.
- */
-function requestOf(context: ExecutionContext): { request: AuthenticatedRequest; method: string; graphql: boolean } {
-  if (context.getType<string>() === 'graphql') {
-    const request = (context.getArgByIndex(2) as { req: AuthenticatedRequest }).req;
-    const operation = (context.getArgByIndex(3) as { operation?: { operation?: string } } | undefined)?.operation?.operation;
-    return { request, method: operation === 'query' ? 'GET' : 'POST', graphql: true };
-  }
-  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  return { request, method: request.method, graphql: false };
-}
-
 /** Who is calling, once authenticated: the principal, its rate-limit state, whether its use was recorded. */
 interface Caller {
   principal: Principal;
-  retryAfterSeconds?: number;
+  budget: KeyBudget | null;
   used: boolean;
 }
 
 /**
  * The one global guard, deny by default: the route's rule (`@Access()`, or none for `@Public()`),
- * then the Authenticator turns the credential into a principal, `authorize()` decides, and ANSWERS
- * maps a refusal to its error. What follows a decision (throttling failures, auditing refusals,
+ * then the Authenticator turns the credential into a principal, AccessPolicy (the key's rate limit,
+ * then `authorize()`) decides, and ANSWERS maps a refusal to its error. What follows a decision (throttling failures, auditing refusals,
  * recording a key's use) is done by listeners of AuthEvents.
  */
 @Injectable()
@@ -60,6 +45,7 @@ export class AccessGuard implements CanActivate {
     private readonly authenticator: Authenticator,
     private readonly rateLimits: RateLimitsService,
     private readonly events: AuthEvents,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -73,7 +59,7 @@ export class AccessGuard implements CanActivate {
       if (graphql) this.identified.set(request, pending);
     }
     const caller = await pending;
-    const decision = authorize(caller.principal, { method, path: request.url, clientIp: request.ip, now: new Date(), rule, retryAfterSeconds: caller.retryAfterSeconds });
+    const decision = this.policy.judge(caller.principal, { method, path: request.url, clientIp: request.ip, rule }, caller.budget);
     if (!decision.allow) return this.refuse(request, decision, caller.principal);
     if (caller.principal.kind === 'apiKey' && !caller.used) {
       caller.used = true;
@@ -86,17 +72,13 @@ export class AccessGuard implements CanActivate {
   private async identify(request: AuthenticatedRequest): Promise<Caller> {
     // Answered from memory, before any credential is looked at.
     const blocked = this.rateLimits.authBlocked(request.ip);
-    if (blocked !== undefined) throw ANSWERS[429]({ allow: false, status: 429, reason: BLOCKED, retryAfterSeconds: blocked });
+    if (blocked !== undefined) throw ANSWERS[429]({ allow: false, status: 429, code: 'ADDRESS_BLOCKED', reason: BLOCKED, retryAfterSeconds: blocked });
     const resolved = await this.authenticator.authenticate(request);
     if (!resolved) return this.refuse(request, NO_CREDENTIAL, null);
     // Cached principals are shared between requests; each request gets its own copy with its address.
     const principal: Principal = { ...resolved, clientIp: request.ip };
     request.user = principal;
-    const retryAfterSeconds =
-      principal.rateLimitPerMinute && principal.identityId !== null
-        ? await this.rateLimits.consumeKey(principal.identityId, principal.rateLimitPerMinute)
-        : undefined;
-    return { principal, retryAfterSeconds, used: false };
+    return { principal, budget: await this.policy.consume(principal), used: false };
   }
 
   private async refuse(request: FastifyRequest, denial: Denial, principal: Principal | null): Promise<never> {

@@ -5,16 +5,16 @@ import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '../audit/audit.module.js';
 import { CompaniesModule } from '../companies/companies.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { PermissionsModule } from '../permissions/permissions.module.js';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessGuard } from './access.guard.js';
+import { AccessPolicy } from './access-policy.js';
 import { AuthEvents } from './auth-events.js';
 import { Authenticator } from './authenticator.js';
-import { IntrospectionController } from './introspection.controller.js';
 import { FailedAuthenticationListener } from './listeners/failed-authentication.listener.js';
 import { KeyUseListener } from './listeners/key-use.listener.js';
 import { RefusalAuditListener } from './listeners/refusal-audit.listener.js';
-import { PermissionsController } from './permissions.controller.js';
 import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { ApiKeyHeaderStrategy } from './strategies/api-key-header.strategy.js';
 import { AuthorizationHeaderStrategy } from './strategies/authorization-header.strategy.js';
@@ -22,10 +22,10 @@ import { BasicStrategy } from './strategies/basic.strategy.js';
 import { TokenController } from './token.controller.js';
 import { TokenService } from './token.service.js';
 
-/** Credentials in, principals out: the token endpoint, the strategies, the global guard, introspection. */
+/** Credentials in, principals out: the token endpoint, the strategies, the global guard and its policy. */
 @Module({
-  imports: [PassportModule, JwtModule.register({}), IdentitiesModule, UsersModule, CompaniesModule, AuditModule, RateLimitsModule],
-  controllers: [TokenController, PermissionsController, IntrospectionController],
+  imports: [PassportModule, JwtModule.register({}), IdentitiesModule, PermissionsModule, UsersModule, CompaniesModule, AuditModule, RateLimitsModule],
+  controllers: [TokenController],
   providers: [
     TokenService,
     RefreshTokensRepository,
@@ -33,12 +33,13 @@ import { TokenService } from './token.service.js';
     ApiKeyHeaderStrategy,
     BasicStrategy,
     Authenticator,
+    AccessPolicy,
     AuthEvents,
     FailedAuthenticationListener,
     RefusalAuditListener,
     KeyUseListener,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [TokenService],
+  exports: [TokenService, AccessPolicy, AuthEvents],
 })
 export class AuthModule {}

@@ -6,6 +6,7 @@ import { sessionPrincipal } from '../access/principals.js';
 import { OAuthError } from '../common/api-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SecretsService } from '../database/secrets.service.js';
+import { PermissionCatalogue } from '../permissions/permission-catalogue.js';
 import { PasswordCredentials } from '../identities/password-credentials.js';
 import { TotpService } from '../identities/totp/totp.service.js';
 import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
@@ -51,6 +52,7 @@ export class TokenService {
     private readonly passwords: PasswordCredentials,
     private readonly totp: TotpService,
     private readonly rateLimits: RateLimitsService,
+    private readonly catalogue: PermissionCatalogue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -155,7 +157,7 @@ export class TokenService {
     if (user.sessionsValidAfter && claims.iat_ms < user.sessionsValidAfter.getTime()) return null;
     // A revoked session (revocation, or reuse of a spent refresh token) ends its access tokens too.
     if (typeof claims.fam === 'string' && (await this.refreshTokens.familyRevoked(claims.fam))) return null;
-    return sessionPrincipal(user, claims.ro === true);
+    return sessionPrincipal(user, claims.ro === true, this.catalogue.roles);
   }
 
   private assertCanLogIn(user: User): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { Principal } from '../access/principal.js';
 import { isProviderRole } from '../access/roles.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -16,9 +17,16 @@ import type { UpdateCompanyDto } from './dto/update-company.dto.js';
 
 const PROVIDER_NAME = 'Provider';
 const NAME_TAKEN = 'A company with this name already exists.';
+/**
+ * Company names shown in answers about credentials (introspection, verify), so a cached key costs
+ * no query. A rename here evicts at once; one made on another instance shows within the TTL.
+ */
+const NAME_CACHE = { max: 10_000, ttl: 10_000 };
 
 @Injectable()
 export class CompaniesService {
+  private readonly names = new LRUCache<string, string>(NAME_CACHE);
+
   constructor(
     private readonly companies: CompaniesRepository,
     private readonly audit: AuditService,
@@ -42,7 +50,11 @@ export class CompaniesService {
 
   /** A company's current name, for answers that show it (principals do not carry it). */
   async nameOf(uid: string): Promise<string> {
-    return (await this.companies.findOne({ instanceUid: uid }))?.name ?? '';
+    const cached = this.names.get(uid);
+    if (cached !== undefined) return cached;
+    const name = (await this.companies.findOne({ instanceUid: uid }))?.name;
+    if (name !== undefined) this.names.set(uid, name);
+    return name ?? '';
   }
 
   async create(principal: Principal, dto: CreateCompanyDto): Promise<Company> {
@@ -71,6 +83,7 @@ export class CompaniesService {
     company.status = value.status;
     this.audit.recordChange(principal, 'company.updated', companyTarget(company), { name: company.name, status: company.status });
     await this.companies.flush(NAME_TAKEN);
+    this.names.delete(uid);
     return company;
   }
 
@@ -81,6 +94,7 @@ export class CompaniesService {
     this.audit.recordChange(principal, 'company.deleted', companyTarget(company), { name: company.name });
     this.companies.remove(company);
     await this.companies.flush();
+    this.names.delete(uid);
   }
 
   /** The portal's own organization (`GET /organizations/provider`); every caller may read it. */

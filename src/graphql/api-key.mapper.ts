@@ -1,10 +1,9 @@
 import type { Identity } from '../identities/identity.entity.js';
-import { toIdentityView } from '../identities/identity.mapper.js';
+import type { IdentityView } from '../identities/identity.mapper.js';
 import { type ApiKeyModel, roleId } from './api-key.model.js';
 
-/** An API-key identity as CloudTower's `ApiKey`; `key` only when it was just minted. */
-export function toApiKey(identity: Identity, key: string | null = null): ApiKeyModel {
-  const view = toIdentityView(identity);
+/** An API-key identity (and its REST view) as CloudTower's `ApiKey`; `key` only when it was just minted. */
+export function toApiKey(identity: Identity, view: IdentityView, key: string | null = null): ApiKeyModel {
   const role = identity.user.role;
   return {
     id: String(view.id),

@@ -22,7 +22,7 @@ export class ApiKeysResolver {
     @Args('page', { type: () => ApiKeyPageInput, nullable: true }) page?: ApiKeyPageInput,
   ): Promise<ApiKeyModel[]> {
     const rows = await this.identities.ownKeys(principal, { limit: page?.limit ?? 100, offset: page?.offset ?? 0 });
-    return rows.map((identity) => toApiKey(identity));
+    return rows.map((identity) => toApiKey(identity, this.identities.view(identity)));
   }
 
   /** A key for the caller, acting as the caller, on the REST surface; the key is in `key`, shown once. */
@@ -30,13 +30,14 @@ export class ApiKeysResolver {
   @Access({ permission: 'identities:write' })
   async createApiKey(@CurrentPrincipal() principal: Principal, @Args('data', { type: () => ApiKeyCreateInput }) data: ApiKeyCreateInput): Promise<ApiKeyModel> {
     const { identity, key } = await this.identities.createApiKey(principal, principal.userUid, { description: data.name, scopes: ['rest'] });
-    return toApiKey(identity, key);
+    return toApiKey(identity, this.identities.view(identity), key);
   }
 
   /** Delete a key the caller may manage, naming it by its value. */
   @Mutation(() => ApiKeyModel)
   @Access({ permission: 'identities:write' })
   async deleteApiKey(@CurrentPrincipal() principal: Principal, @Args('where', { type: () => ApiKeyWhereUniqueInput }) where: ApiKeyWhereUniqueInput): Promise<ApiKeyModel> {
-    return toApiKey(await this.identities.deleteByValue(principal, where.key));
+    const deleted = await this.identities.deleteByValue(principal, where.key);
+    return toApiKey(deleted, this.identities.view(deleted));
   }
 }

@@ -2,14 +2,30 @@ import { createSecretKey, hash as digestOf, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Surface } from '../access/permissions.js';
 import type { Principal } from '../access/principal.js';
+import type { Role } from '../access/roles.js';
 import { keyPrincipal } from '../access/principals.js';
 import { SecretsService } from '../database/secrets.service.js';
+import { PermissionCatalogue } from '../permissions/permission-catalogue.js';
 import { hashApiKey, isWellFormedApiKey } from './api-key.js';
 import { type CredentialChange, CredentialChanges } from './credential-changes/credential-changes.js';
 import { IdentitiesRepository } from './identities.repository.js';
 import { KeyCache, type Resolved } from './key-cache.js';
 
 export { VERIFIER_LIMITS } from './key-cache.js';
+
+/** Bound on interned sets; past it the pool starts again (sets in use stay valid). */
+const MAX_INTERNED = 10_000;
+
+/** The pool's set equal to `set`, which becomes the pool's when it has none. */
+function interned<T extends string>(pool: Map<string, ReadonlySet<T>>, set: ReadonlySet<T>): ReadonlySet<T> {
+  const name = [...set].sort().join(' ');
+  let shared = pool.get(name);
+  if (!shared) {
+    if (pool.size >= MAX_INTERNED) pool.clear();
+    pool.set(name, (shared = set));
+  }
+  return shared;
+}
 
 /**
  * Turns an API key into its principal at memory speed: format and checksum first (no I/O), then a
@@ -25,6 +41,8 @@ export class ApiKeyVerifier {
   protected readonly cache = new KeyCache();
   /** Equal scope sets shared between principals: most keys carry one of a handful. */
   private readonly scopeSets = new Map<string, ReadonlySet<Surface>>();
+  /** Likewise the permission sets of keys with their own list (keys "as their user" share the role's). */
+  private readonly permissionSets = new Map<string, ReadonlySet<string>>();
   private readonly inFlight = new Map<string, Promise<Resolved | null>>();
   /** Bumped by every eviction, so a lookup that raced a change is not cached. */
   private generation = 0;
@@ -33,9 +51,12 @@ export class ApiKeyVerifier {
   constructor(
     private readonly identities: IdentitiesRepository,
     private readonly secrets: SecretsService,
+    private readonly catalogue: PermissionCatalogue,
     changes: CredentialChanges,
   ) {
     changes.subscribe((change) => this.evict(change));
+    // A role's permissions changed (here or, relayed, elsewhere) once the catalogue has the change.
+    catalogue.onChange((roles) => this.evictRoles(roles));
   }
 
   async verify(key: string, now = new Date()): Promise<Principal | null> {
@@ -59,6 +80,13 @@ export class ApiKeyVerifier {
     if (change.kind === 'changed') return this.cache.evict(change);
     this.cache.clear();
     this.scopeSets.clear();
+    this.permissionSets.clear();
+  }
+
+  private evictRoles(roles: readonly Role[]): void {
+    this.generation++;
+    this.inFlight.clear();
+    this.cache.evictRoles(roles);
   }
 
   /** One database lookup per digest at a time; concurrent misses for the same key share it. */
@@ -86,10 +114,7 @@ export class ApiKeyVerifier {
   }
 
   private sharedScopes(scopes: ReadonlySet<Surface>): ReadonlySet<Surface> {
-    const name = [...scopes].sort().join(' ');
-    let shared = this.scopeSets.get(name);
-    if (!shared) this.scopeSets.set(name, (shared = scopes));
-    return shared;
+    return interned(this.scopeSets, scopes);
   }
 
   /** The database lookup behind a cache miss. */
@@ -97,7 +122,8 @@ export class ApiKeyVerifier {
     this.hmacKey ??= createSecretKey(this.secrets.get('api-key-hmac'));
     const secret = await this.identities.findSecretForVerification(hashApiKey(key, this.hmacKey));
     if (!secret) return null;
-    const principal = keyPrincipal(secret.identity);
-    return { principal: { ...principal, scopes: this.sharedScopes(principal.scopes) }, secretExpiresAt: secret.expiresAt ?? null };
+    const principal = keyPrincipal(secret.identity, this.catalogue.roles);
+    const permissions = secret.identity.permissions ? interned(this.permissionSets, principal.permissions) : principal.permissions;
+    return { principal: { ...principal, scopes: this.sharedScopes(principal.scopes), permissions }, secretExpiresAt: secret.expiresAt ?? null };
   }
 }

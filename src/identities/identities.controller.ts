@@ -7,7 +7,7 @@ import { CollectionQuery } from '../common/collection-query.js';
 import { ApiKeyPolicyInput, parseApiKeyPolicy } from './dto/api-key-policy.dto.js';
 import { RotateDto } from './dto/rotate.dto.js';
 import { IdentitiesService } from './identities.service.js';
-import { IDENTITY_SHAPE, toIdentityView } from './identity.mapper.js';
+import { IDENTITY_SHAPE } from './identity.mapper.js';
 import { Select } from '../common/selection.js';
 import { type JsonPatch, PatchBody } from '../common/json-patch.js';
 import { ApiData, ApiJsonPatch } from '../common/openapi.js';
@@ -50,7 +50,7 @@ export class IdentitiesController {
     @Body() body: unknown,
   ) {
     const { identity, key } = await this.identities.createApiKey(principal, userUid, parseApiKeyPolicy(query, body));
-    return one(toIdentityView(identity, key));
+    return one(this.identities.view(identity, key));
   }
 
   @Get(':userUid/logins/:id')
@@ -58,7 +58,7 @@ export class IdentitiesController {
   @Select(IDENTITY_SHAPE)
   @Access({ permission: 'identities:read' })
   async get(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number) {
-    return one(toIdentityView(await this.identities.get(principal, userUid, id)));
+    return one(this.identities.view(await this.identities.get(principal, userUid, id)));
   }
 
   @Patch(':userUid/logins/:id')
@@ -66,7 +66,7 @@ export class IdentitiesController {
   @ApiJsonPatch()
   @Access({ permission: 'identities:write' })
   async patch(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @PatchBody(UpdateIdentityDto) patch: JsonPatch<UpdateIdentityDto>) {
-    return one(toIdentityView(await this.identities.patch(principal, userUid, id, patch)));
+    return one(this.identities.view(await this.identities.patch(principal, userUid, id, patch)));
   }
 
   @Delete(':userUid/logins/:id')
@@ -83,6 +83,6 @@ export class IdentitiesController {
   @Access({ permission: 'identities:write' })
   async rotate(@CurrentPrincipal() principal: Principal, @Uid() userUid: string, @Id() id: number, @Body() dto: RotateDto) {
     const { identity, key } = await this.identities.rotate(principal, userUid, id, dto.gracePeriodSeconds ?? 0);
-    return one(toIdentityView(identity, key));
+    return one(this.identities.view(identity, key));
   }
 }

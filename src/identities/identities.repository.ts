@@ -1,4 +1,4 @@
-import type { FilterQuery, QueryOrderMap, RequiredEntityData } from '@mikro-orm/core';
+import { type FilterQuery, type QueryOrderMap, raw, type RequiredEntityData } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { Repository } from '../database/repository.js';
 import { ApiKeySecret } from './api-key-secret.entity.js';
@@ -24,6 +24,19 @@ export class IdentitiesRepository extends Repository {
 
   find(where: FilterQuery<Identity>): Promise<Identity[]> {
     return this.em.find(Identity, where);
+  }
+
+  /**
+   * Keys whose own permission list names `permission`, with their owners. Matched on the list's
+   * JSON text (`"vm:write"`, quotes included), the same on SQLite and PostgreSQL; a permission name
+   * holds no LIKE wildcard.
+   */
+  findListing(permission: string): Promise<Identity[]> {
+    return this.em.find(
+      Identity,
+      { provider: 'AK', permissions: { $ne: null }, [raw('cast(permissions as text)')]: { $like: `%"${permission}"%` } },
+      { populate: WITH_OWNER },
+    );
   }
 
   count(where: FilterQuery<Identity>): Promise<number> {

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { checkCredential } from '../access/authorize.js';
 import type { Principal } from '../access/principal.js';
 import { keyPrincipal } from '../access/principals.js';
+import type { Role } from '../access/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { type CollectionQuery, parseFilter, parseSort } from '../common/collection-query.js';
@@ -11,6 +12,7 @@ import type { Page } from '../common/envelope.js';
 import type { JsonPatch } from '../common/json-patch.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SecretsService } from '../database/secrets.service.js';
+import { PermissionCatalogue } from '../permissions/permission-catalogue.js';
 import { UsersService } from '../users/users.service.js';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key.js';
 import type { ApiKeyPolicyDto } from './dto/api-key-policy.dto.js';
@@ -61,8 +63,14 @@ export class IdentitiesService {
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly catalogue: PermissionCatalogue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The identity as answered, its permissions as they are now (role grants included). */
+  view(identity: Identity, key = ''): IdentityView {
+    return toIdentityView(identity, this.catalogue.roles, key);
+  }
 
   /**
    * Identities the caller may read (of users it may see) or change (of users it may manage);
@@ -83,7 +91,7 @@ export class IdentitiesService {
       { $and: [this.scope(principal, userUid, 'read'), filter] },
       { orderBy: [...sort, { id: 'asc' }], limit: query.limit, offset: query.offset },
     );
-    return { items: rows.map((row) => toIdentityView(row)), total, offset: query.offset };
+    return { items: rows.map((row) => this.view(row)), total, offset: query.offset };
   }
 
   async get(principal: Principal, userUid: string, id: number, access: 'read' | 'write' = 'read'): Promise<Identity> {
@@ -95,12 +103,11 @@ export class IdentitiesService {
   async createApiKey(principal: Principal, userUid: string, dto: ApiKeyPolicyDto): Promise<{ identity: Identity; key: string }> {
     const owner = await this.users.getManageable(principal, userUid);
     const now = new Date();
-    const policy = checkMintable(
+    const policy = this.mintable(
       principal,
       owner.role,
       policyOf(dto, { ownObjectsOnly: this.config.keysOwnObjectsDefault, permissions: dto.permissions ?? null }),
       now,
-      this.config.keysMaxLifetimeDays,
     );
     const key = generateApiKey();
     // The audit entry names the new identity's id, so it follows the insert, in the same transaction.
@@ -145,7 +152,7 @@ export class IdentitiesService {
 
   async patch(principal: Principal, userUid: string, id: number, patch: JsonPatch<UpdateIdentityDto>): Promise<Identity> {
     const identity = await this.get(principal, userUid, id, 'write');
-    const view = toIdentityView(identity);
+    const view = this.view(identity);
     const isKey = identity.provider === 'AK';
     const writable = isKey ? KEY_WRITABLE : LOGIN_WRITABLE;
     const rules = { writable, readOnly: IDENTITY_PROPERTIES.filter((name) => !writable.includes(name)) };
@@ -154,7 +161,7 @@ export class IdentitiesService {
     if (changed.has('status')) identity.status = value.status;
     identity.description = value.description;
     if (isKey) Object.assign(identity, this.patchedPolicy(principal, identity, value, changed));
-    const after = toIdentityView(identity);
+    const after = this.view(identity);
     const fields = (Object.keys(view) as (keyof IdentityView)[]).filter((name) => JSON.stringify(view[name]) !== JSON.stringify(after[name]));
     this.audit.recordChange(principal, 'identity.updated', identityTarget(identity), { userUid: identity.user.instanceUid, changed: fields });
     await this.identities.flush();
@@ -169,6 +176,13 @@ export class IdentitiesService {
     this.identities.remove(identity);
     await this.identities.flush();
     return identity;
+  }
+
+  /** Drops a deleted permission from every key that lists it, in the deletion's unit of work. */
+  async forgetPermission(name: string): Promise<void> {
+    for (const identity of await this.identities.findListing(name)) {
+      identity.permissions = (identity.permissions ?? []).filter((listed) => listed !== name);
+    }
   }
 
   /**
@@ -212,7 +226,7 @@ export class IdentitiesService {
       const report = byHash.get(secret.hash) as LeakedValue;
       const identity = secret.identity;
       if (secret.expiresAt && secret.expiresAt <= now) continue;
-      const principal = keyPrincipal(identity);
+      const principal = keyPrincipal(identity, this.catalogue.roles);
       if (checkCredential(principal, now).allow) live.add(report.token);
       if (seen.has(identity.id)) continue;
       seen.add(identity.id);
@@ -262,7 +276,15 @@ export class IdentitiesService {
     const permissions = changed.has('permissions') ? (value.permissions ?? null) : (identity.permissions ?? null);
     const policy = policyOf(value, { ownObjectsOnly: identity.ownObjectsOnly, permissions });
     const policyChanged = KEY_POLICY_PROPERTIES.some((name) => changed.has(name));
-    return policyChanged ? checkMintable(principal, identity.user.role, policy, new Date(), this.config.keysMaxLifetimeDays) : policy;
+    return policyChanged ? this.mintable(principal, identity.user.role, policy, new Date()) : policy;
+  }
+
+  /** `checkMintable` against the permissions that exist and the owner's role as granted now. */
+  private mintable(principal: Principal, ownerRole: Role, policy: KeyPolicy, now: Date): KeyPolicy {
+    const roles = this.catalogue.roles;
+    const unknown = policy.permissions?.find((name) => !roles.isDefined(name));
+    if (unknown) throw ApiError.badRequest(`"${unknown}" is not a permission; GET /api/v3/permissions lists them.`, { propertyName: 'permissions' });
+    return checkMintable(principal, roles.of(ownerRole), policy, now, this.config.keysMaxLifetimeDays);
   }
 
   private hash(key: string): string {

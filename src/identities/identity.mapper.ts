@@ -2,6 +2,7 @@ import type { AuditTarget } from '../audit/audit.service.js';
 import type { QueryFields } from '../common/collection-query.js';
 import type { Shape } from '../common/selection.js';
 import { keyPermissions } from '../access/principals.js';
+import type { RolePermissions } from '../access/role-permissions.js';
 import type { Identity, IdentityProvider } from './identity.entity.js';
 
 export type ReportedStatus = 'enabled' | 'disabled' | 'disabledDueToUser' | 'disabledDueToCompany';
@@ -73,8 +74,11 @@ export function reportedStatus(identity: Identity): ReportedStatus {
   return 'enabled';
 }
 
-/** The identity's user and company must be loaded. `key` is passed only right after creation or rotation. */
-export function toIdentityView(identity: Identity, key = ''): IdentityView {
+/**
+ * The identity's user and company must be loaded; `roles` gives the effective permissions. `key` is
+ * passed only right after creation or rotation.
+ */
+export function toIdentityView(identity: Identity, roles: RolePermissions, key = ''): IdentityView {
   return {
     id: identity.id,
     userUid: identity.user.instanceUid,
@@ -89,7 +93,7 @@ export function toIdentityView(identity: Identity, key = ''): IdentityView {
     parameters: key,
     identifierInProvider: identity.identifierInProvider,
     creationDate: identity.creationDate.toISOString(),
-    permissions: [...keyPermissions(identity)],
+    permissions: [...keyPermissions(identity, roles)],
     expirationDate: identity.expirationDate?.toISOString() ?? '',
     allowedIps: identity.allowedIps,
     pathPrefixes: identity.pathPrefixes,

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../access/principal.js';
+import type { Role } from '../access/roles.js';
 import type { CredentialChange } from './credential-changes/credential-changes.js';
 
 /** A key's principal as cached, with the end of a rotation's grace period for that key, if any. */
@@ -28,8 +29,8 @@ function addTo<K>(index: Map<K, Set<number>>, key: K, id: number): void {
 
 /**
  * The verifier's memory, keyed by key digest: a bounded LRU of resolved principals, short-lived
- * negative entries for unknown keys, and indexes from identity, user and company to the cached
- * keys, so that a change evicts exactly the keys it concerns.
+ * negative entries for unknown keys, and indexes from identity, user, company and role to the
+ * cached keys, so that a change evicts exactly the keys it concerns.
  */
 export class KeyCache {
   private readonly positive = new LRUCache<string, Resolved>({
@@ -43,6 +44,8 @@ export class KeyCache {
   private readonly byIdentity = new Map<number, string | string[]>();
   private readonly byUser = new Map<string, Set<number>>();
   private readonly byCompany = new Map<string, Set<number>>();
+  /** Role → cached identities of users holding it: a change of the role's permissions evicts them. */
+  private readonly byRole = new Map<Role, Set<number>>();
 
   get(digest: string): Resolved | undefined {
     return this.positive.get(digest);
@@ -63,6 +66,7 @@ export class KeyCache {
     } else if (!digests.includes(digest)) digests.push(digest);
     addTo(this.byUser, userUid, id);
     addTo(this.byCompany, companyUid, id);
+    addTo(this.byRole, resolved.principal.role, id);
   }
 
   rememberUnknown(digest: string): void {
@@ -79,12 +83,18 @@ export class KeyCache {
     for (const uid of change.companies) for (const id of [...(this.byCompany.get(uid) ?? [])]) this.evictIdentity(id);
   }
 
+  /** Drops the keys of users holding these roles: the roles' permissions changed. */
+  evictRoles(roles: readonly Role[]): void {
+    for (const role of roles) for (const id of [...(this.byRole.get(role) ?? [])]) this.evictIdentity(id);
+  }
+
   clear(): void {
     this.positive.clear();
     this.negative.clear();
     this.byIdentity.clear();
     this.byUser.clear();
     this.byCompany.clear();
+    this.byRole.clear();
   }
 
   get size(): { positive: number; negative: number } {
@@ -110,5 +120,6 @@ export class KeyCache {
     if (this.byIdentity.has(id)) return;
     removeFrom(this.byUser, principal.userUid, id);
     removeFrom(this.byCompany, principal.companyUid, id);
+    removeFrom(this.byRole, principal.role, id);
   }
 }

@@ -1,7 +1,5 @@
 import { parseNetwork } from '../access/networks.js';
-import type { Permission } from '../access/permissions.js';
 import type { Principal } from '../access/principal.js';
-import { ROLE_PERMISSIONS, type Role } from '../access/roles.js';
 import { ApiError } from '../common/api-error.js';
 import type { ApiKeyPolicyDto } from './dto/api-key-policy.dto.js';
 
@@ -39,15 +37,15 @@ function within(path: string, prefixes: readonly string[]): boolean {
 }
 
 /**
- * A key may never be given more than its creator holds: the creator's permissions, and when the
+ * A key may never be given more than its creator holds: the creator's permissions (built-in and
+ * custom; `owner` is the owner's role's), and when the
  * creator is itself a key, its surfaces, paths, own-objects limit and expiry too. Returns the
  * policy to store, with "as the user" made explicit where the creator holds less than the user.
  * A read-only creator never gets here: `authorize()` refuses it every write.
  */
-export function checkMintable(creator: Principal, ownerRole: Role, policy: KeyPolicy, now: Date, maxLifetimeDays?: number): KeyPolicy {
-  const owner = ROLE_PERMISSIONS[ownerRole];
+export function checkMintable(creator: Principal, owner: ReadonlySet<string>, policy: KeyPolicy, now: Date, maxLifetimeDays?: number): KeyPolicy {
   for (const permission of policy.permissions ?? []) {
-    if (!creator.permissions.has(permission as Permission)) {
+    if (!creator.permissions.has(permission)) {
       throw ApiError.forbidden(`You cannot grant the "${permission}" permission, which you do not hold.`);
     }
   }

@@ -5,6 +5,14 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SecretsService } from '../database/secrets.service.js';
 
+/** A key's per-minute budget after one request; `retryAfterSeconds` when that request was over it. */
+export interface KeyBudget {
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+  retryAfterSeconds?: number;
+}
+
 /** Wrong second-factor codes per user per 15 minutes. */
 const FAILED_CODES_PER_WINDOW = 5;
 
@@ -46,11 +54,22 @@ export class RateLimitsService implements OnApplicationShutdown {
     return this.consume(this.revocations, address);
   }
 
-  /** One request of a key whose identity carries a per-minute limit. */
-  async consumeKey(identityId: number, perMinute: number): Promise<number | undefined> {
+  /** One request of a key whose identity carries a per-minute limit, and what is left of it. */
+  async consumeKey(identityId: number, perMinute: number): Promise<KeyBudget> {
     let limiter = this.perKey.get(perMinute);
     if (!limiter) this.perKey.set(perMinute, (limiter = this.limiter(`key-${perMinute}`, perMinute, 60)));
-    return this.consume(limiter, String(identityId));
+    let state: RateLimiterRes;
+    let spent = false;
+    try {
+      state = await limiter.consume(`${this.namespace()}:${identityId}`);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      state = rejection;
+      spent = true;
+    }
+    const budget: KeyBudget = { limit: perMinute, remaining: Math.max(0, state.remainingPoints), resetAt: new Date(Date.now() + state.msBeforeNext) };
+    if (spent) budget.retryAfterSeconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+    return budget;
   }
 
   /** Seconds an address must wait because of earlier failed authentications, if any. */

@@ -9,6 +9,8 @@ import { UpdateIdentityDto } from '../../src/identities/dto/update-identity.dto.
 import { IdentitiesRepository } from '../../src/identities/identities.repository.js';
 import { IdentitiesService } from '../../src/identities/identities.service.js';
 import { LastUsedRecorder } from '../../src/identities/last-used.recorder.js';
+import { UpdatePermissionDto } from '../../src/permissions/dto/update-permission.dto.js';
+import { PermissionsService } from '../../src/permissions/permissions.service.js';
 import { UpdateUserDto } from '../../src/users/dto/update-user.dto.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { type Services, startServices } from '../support/medium.js';
@@ -34,8 +36,8 @@ describe('credential changes from flushes', () => {
     await s.work(work);
     return [...emitted];
   };
-  const changed = (part: Partial<Record<'identities' | 'users' | 'companies', unknown[]>>) => [
-    { kind: 'changed', identities: [], users: [], companies: [], ...part },
+  const changed = (part: Partial<Record<'identities' | 'users' | 'companies' | 'permissions', unknown[]>>) => [
+    { kind: 'changed', identities: [], users: [], companies: [], permissions: [], owners: expect.any(Object), ...part },
   ];
 
   beforeAll(async () => {
@@ -102,6 +104,22 @@ describe('credential changes from flushes', () => {
     expect(await run(true)).toEqual([]);
     expect(await run(false)).toEqual(changed({ identities: [key] }));
     expect(inside).toEqual([0, 0]);
+  });
+
+  it('names the company of each identity and user it reports, for tenant-scoped listeners', async () => {
+    const [fact] = await facts(() => patchKey(['/description', 'owned'], ['/status', 'disabled']));
+    expect(fact).toMatchObject({ owners: { identities: { [key]: company }, users: {} } });
+    const [userFact] = await facts(() => patchUser(['/role', ROLE.CompanyLocationUser]));
+    expect(userFact).toMatchObject({ owners: { identities: {}, users: { [user]: company } } });
+  });
+
+  it("defining a permission, changing or withdrawing its grants, deleting it are facts about it; its description is none", async () => {
+    const permissions = s.get(PermissionsService);
+    const patchPermission = (...pairs: [string, unknown][]) => permissions.patch(admin, 'facts:read', new JsonPatchPipe(UpdatePermissionDto).transform(ops(...pairs)));
+    expect(await facts(() => permissions.create(admin, { name: 'facts:read', description: 'Read facts', roles: [ROLE.CompanyLocationUser] }))).toEqual(changed({ permissions: ['facts:read'] }));
+    expect(await facts(() => patchPermission(['/description', 'Read the facts']))).toEqual([]);
+    expect(await facts(() => patchPermission(['/roles', []]))).toEqual(changed({ permissions: ['facts:read'] }));
+    expect(await facts(() => permissions.delete(admin, 'facts:read'))).toEqual(changed({ permissions: ['facts:read'] }));
   });
 
   it('deleting a user is a fact about that user (its identities go by ON DELETE CASCADE)', async () => {

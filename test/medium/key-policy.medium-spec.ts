@@ -7,7 +7,6 @@ import { ApiKeyVerifier } from '../../src/identities/api-key-verifier.js';
 import type { ApiKeyPolicyDto } from '../../src/identities/dto/api-key-policy.dto.js';
 import { UpdateIdentityDto } from '../../src/identities/dto/update-identity.dto.js';
 import { IdentitiesService } from '../../src/identities/identities.service.js';
-import { toIdentityView } from '../../src/identities/identity.mapper.js';
 import { type Services, startServices } from '../support/medium.js';
 import { ROLE } from '../../src/access/roles.js';
 import { userInput } from '../support/api.js';
@@ -84,7 +83,7 @@ describe('key policy (IdentitiesService)', () => {
       await expect(patch(owner, identity.id, { op: 'replace', path: '/scopes', value: [] })).rejects.toMatchObject({ status: 400, field: { propertyName: 'scopes' } });
       await expect(patch(owner, identity.id, { op: 'replace', path: '/status', value: 'disabledDueToUser' })).rejects.toMatchObject({ status: 400 });
       const lifted = await patch(owner, identity.id, { op: 'replace', path: '/rateLimitPerMinute', value: 0 }, { op: 'replace', path: '/Scopes', value: '["rest","ui"]' });
-      expect(toIdentityView(lifted)).toMatchObject({ rateLimitPerMinute: 0, scopes: ['rest', 'ui'] });
+      expect(identities.view(lifted)).toMatchObject({ rateLimitPerMinute: 0, scopes: ['rest', 'ui'] });
     });
 
     it('lets only description and status change on a password identity', async () => {

@@ -5,6 +5,7 @@ import type { Principal } from '../../src/access/principal.js';
 import { sessionPrincipal } from '../../src/access/principals.js';
 import { loadConfig } from '../../src/config/config.js';
 import { DatabaseScope } from '../../src/database/database-scope.js';
+import { PermissionCatalogue } from '../../src/permissions/permission-catalogue.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { closeInspector } from './database-text.js';
@@ -42,7 +43,7 @@ export async function startServices(env: Record<string, string> = {}, shared?: T
       work(async () => {
         const user = await app.get(UsersService).findForLogin(login);
         if (!user) throw new Error(`no user ${login}`);
-        return { ...sessionPrincipal(user, options.readOnly ?? false), clientIp: '127.0.0.1' };
+        return { ...sessionPrincipal(user, options.readOnly ?? false, app.get(PermissionCatalogue).roles), clientIp: '127.0.0.1' };
       }),
     close: async () => {
       await app.close();

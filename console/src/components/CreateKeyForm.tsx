@@ -6,6 +6,7 @@ import type { Identity, NewApiKey, Scope } from '../types';
 import { ErrorMessage, Loading } from './Status';
 import { FormActions } from './FormActions';
 import { DescriptionField } from './Fields';
+import { useSession } from '../session';
 
 /** VSPC: description is 1–128 characters without < > =. */
 const SCOPES: Scope[] = ['rest', 'integration', 'ui'];
@@ -28,7 +29,12 @@ const today = () => {
 };
 
 export function CreateKeyForm({ userUid, onCreated, onCancel }: Props) {
+  const { can } = useSession();
   const permissions = useLoad(() => listPermissions().then((r) => r.data), []);
+  const groups = [
+    { title: 'Latchkey', items: permissions.data?.filter((p) => p.builtIn) ?? [] },
+    { title: 'Your services', items: permissions.data?.filter((p) => !p.builtIn) ?? [] },
+  ].filter((group) => group.items.length);
   const { busy, error, setError, run } = useAction();
   const [description, setDescription] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['rest']);
@@ -83,17 +89,29 @@ export function CreateKeyForm({ userUid, onCreated, onCancel }: Props) {
         <p className="muted">Leave all unchecked for the key to act with all of the user’s permissions.</p>
         {permissions.loading && <Loading what="Loading permissions" />}
         <ErrorMessage message={permissions.error} onRetry={permissions.reload} />
-        <div className="perm-grid">
-          {permissions.data?.map((p) => (
-            <label key={p.name} className="check">
-              <input type="checkbox" checked={chosen.includes(p.name)} onChange={(e) => setChosen(toggle(chosen, p.name, e.target.checked))} />
-              <span>
-                <code>{p.name}</code>
-                {p.description && <span className="muted"> — {p.description}</span>}
-              </span>
-            </label>
-          ))}
-        </div>
+        {groups.map((group) => (
+          <div key={group.title} role="group" aria-label={`${group.title} permissions`}>
+            <p className="muted">{group.title}</p>
+            <div className="perm-grid">
+              {group.items.map((p) => (
+                <label key={p.name} className="check">
+                  {/* A key never gets more than its creator holds: the others cannot be chosen. */}
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(p.name)}
+                    disabled={!can(p.name)}
+                    onChange={(e) => setChosen(toggle(chosen, p.name, e.target.checked))}
+                  />
+                  <span>
+                    <code>{p.name}</code>
+                    {p.description && <span className="muted"> — {p.description}</span>}
+                    {!can(p.name) && <span className="muted"> (you do not hold it)</span>}
+                  </span>
+                </label>
+              ))}
+            </div>
+          </div>
+        ))}
       </fieldset>
 
       <label htmlFor="key-paths">Path prefixes (optional, one per line)</label>

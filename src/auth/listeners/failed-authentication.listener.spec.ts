@@ -3,7 +3,7 @@ import type { RateLimitsService } from '../../rate-limits/rate-limits.service.js
 import { AuthEvents, type Refusal } from '../auth-events.js';
 import { FailedAuthenticationListener } from './failed-authentication.listener.js';
 
-const refusal = (status: Refusal['status']): Refusal => ({ allow: false, status, reason: 'no', principal: null, address: '10.0.0.1', method: 'GET', url: '/api/v3/users' });
+const refusal = (status: Refusal['status']): Refusal => ({ allow: false, status, code: 'DISABLED', reason: 'no', principal: null, address: '10.0.0.1', method: 'GET', url: '/api/v3/users' });
 
 function listen(authFailed: (address: string) => Promise<void>): AuthEvents {
   const events = new AuthEvents();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keyPrincipal } from '../../access/principals.js';
+import { RolePermissions } from '../../access/role-permissions.js';
 import type { LastUsedRecorder } from '../../identities/last-used.recorder.js';
 import { AuthEvents } from '../auth-events.js';
 import { KeyUseListener } from './key-use.listener.js';
@@ -13,7 +14,7 @@ const key = keyPrincipal({
   ownObjectsOnly: false,
   allowedIps: [],
   user: { instanceUid: 'u1', userName: 'alice', role: 'CompanyLocationUser', status: 'Enabled', company: { instanceUid: 'c1', status: 'Active' } },
-});
+}, RolePermissions.BUILT_IN);
 
 describe('KeyUseListener', () => {
   it('hands each allowed key request to the recorder synchronously, on the request path', () => {

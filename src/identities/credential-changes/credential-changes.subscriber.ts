@@ -2,10 +2,11 @@ import { type ChangeSet, ChangeSetType, type EventSubscriber, type FlushEventArg
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { PRINCIPAL_FIELDS } from '../../access/principals.js';
 import { Company } from '../../companies/company.entity.js';
+import { CustomPermission } from '../../permissions/custom-permission.entity.js';
 import { User } from '../../users/user.entity.js';
 import { ApiKeySecret } from '../api-key-secret.entity.js';
 import { Identity } from '../identity.entity.js';
-import { type CredentialChange, CredentialChanges } from './credential-changes.js';
+import { type ChangeOwners, type CredentialChange, CredentialChanges } from './credential-changes.js';
 import { CredentialRelay } from './credential-relay.js';
 
 type Changed = Extract<CredentialChange, { kind: 'changed' }>;
@@ -15,11 +16,18 @@ const touches = (changeSet: ChangeSet<object>, fields: ReadonlySet<string>): boo
   changeSet.type === ChangeSetType.DELETE_EARLY ||
   ((changeSet.type === ChangeSetType.UPDATE || changeSet.type === ChangeSetType.UPDATE_EARLY) && Object.keys(changeSet.payload).some((name) => fields.has(name)));
 
+/** Only the roles a permission is granted to change principals; its description changes none. */
+const PERMISSION_FIELDS: ReadonlySet<string> = new Set(['roles']);
+
+/** The company of a user, or of an identity's user, when the entity graph in hand shows it. */
+const companyOfUser = (user: User | undefined): string | undefined => user?.company?.instanceUid;
+
 /**
  * The facts in one flush's change sets, looking only at fields a principal is built from: a key's
- * policy or status, its secrets (rotation, revocation), a user's role, status or user name, a company's
- * status. Renaming a user or a company, ending sessions or recording a key's last use is no fact.
- * New rows are none either: nothing can have cached a key before it existed.
+ * policy or status, its secrets (rotation, revocation), a user's role, status or user name, a
+ * company's status, a custom permission's grants. Renaming a user or a company, ending sessions or
+ * recording a key's last use is no fact. New rows are none either, nothing can have cached a key
+ * before it existed, except a new permission: it may be granted to roles whose holders are cached.
  *
  * Deleting a user or a company removes its identities and secrets by ON DELETE CASCADE, which no
  * change set shows; the user or company fact covers them, as the cache is indexed by both.
@@ -28,15 +36,27 @@ export function factsOf(changeSets: readonly ChangeSet<object>[]): Changed | nul
   const identities = new Set<number>();
   const users = new Set<string>();
   const companies = new Set<string>();
+  const permissions = new Set<string>();
+  const owners: ChangeOwners = { identities: {}, users: {} };
+  const identity = (id: number, company: string | undefined) => {
+    identities.add(id);
+    if (company) owners.identities[id] = company;
+  };
   for (const changeSet of changeSets) {
     const entity = changeSet.entity;
-    if (entity instanceof Identity && touches(changeSet, PRINCIPAL_FIELDS.key)) identities.add(entity.id);
-    else if (entity instanceof ApiKeySecret && changeSet.type !== ChangeSetType.CREATE) identities.add(entity.identity.id);
-    else if (entity instanceof User && touches(changeSet, PRINCIPAL_FIELDS.owner)) users.add(entity.instanceUid);
-    else if (entity instanceof Company && touches(changeSet, PRINCIPAL_FIELDS.company)) companies.add(entity.instanceUid);
+    if (entity instanceof Identity && touches(changeSet, PRINCIPAL_FIELDS.key)) identity(entity.id, companyOfUser(entity.user));
+    else if (entity instanceof ApiKeySecret && changeSet.type !== ChangeSetType.CREATE) identity(entity.identity.id, companyOfUser(entity.identity.user));
+    else if (entity instanceof User && touches(changeSet, PRINCIPAL_FIELDS.owner)) {
+      users.add(entity.instanceUid);
+      const company = companyOfUser(entity);
+      if (company) owners.users[entity.instanceUid] = company;
+    } else if (entity instanceof Company && touches(changeSet, PRINCIPAL_FIELDS.company)) companies.add(entity.instanceUid);
+    else if (entity instanceof CustomPermission && (changeSet.type === ChangeSetType.CREATE || touches(changeSet, PERMISSION_FIELDS))) {
+      permissions.add(entity.name);
+    }
   }
-  if (!identities.size && !users.size && !companies.size) return null;
-  return { kind: 'changed', identities: [...identities], users: [...users], companies: [...companies] };
+  if (!identities.size && !users.size && !companies.size && !permissions.size) return null;
+  return { kind: 'changed', identities: [...identities], users: [...users], companies: [...companies], permissions: [...permissions], owners };
 }
 
 /**

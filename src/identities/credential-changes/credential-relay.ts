@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, Transaction } from '@mikro-orm/core';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { isPermissionName } from '../../access/permissions.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { ChangeFeed, FeedListener } from './change-feed.js';
 import { CredentialChangeLog } from './change-log.js';
@@ -22,6 +23,7 @@ interface Message {
 
 const isList = (value: unknown, item: (element: unknown) => boolean): boolean => Array.isArray(value) && value.every(item);
 const isUid = (value: unknown): boolean => typeof value === 'string' && value.length <= 64;
+const isUidMap = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(isUid);
 
 function parse(payload: string): Message | null {
   try {
@@ -29,7 +31,14 @@ function parse(payload: string): Message | null {
     const { change } = message;
     if (typeof message.origin !== 'string' || !change) return null;
     if (change.kind === 'all') return message;
-    if (change.kind === 'changed' && isList(change.identities, Number.isInteger) && isList(change.users, isUid) && isList(change.companies, isUid)) {
+    if (
+      change.kind === 'changed' &&
+      isList(change.identities, Number.isInteger) &&
+      isList(change.users, isUid) &&
+      isList(change.companies, isUid) &&
+      (change.permissions === undefined || isList(change.permissions, isPermissionName)) &&
+      (change.owners === undefined || (isUidMap(change.owners.identities) && isUidMap(change.owners.users)))
+    ) {
       return message;
     }
     return null;
@@ -38,12 +47,27 @@ function parse(payload: string): Message | null {
   }
 }
 
-/** The changes of one transaction as one: their lists joined, or "everything" if any says so. */
+/** The changes of one transaction as one: their lists (and owners) joined, or "everything" if any says so. */
 export function merge(changes: readonly CredentialChange[]): CredentialChange {
+  if (changes.length === 1) return changes[0];
   if (changes.some((change) => change.kind === 'all')) return EVERYTHING;
   const lists = changes as Extract<CredentialChange, { kind: 'changed' }>[];
-  const union = <T>(pick: (change: (typeof lists)[number]) => T[]) => [...new Set(lists.flatMap(pick))];
-  return { kind: 'changed', identities: union((c) => c.identities), users: union((c) => c.users), companies: union((c) => c.companies) };
+  const union = <T>(pick: (change: (typeof lists)[number]) => T[] | undefined) => [...new Set(lists.flatMap((change) => pick(change) ?? []))];
+  const permissions = union((c) => c.permissions);
+  const owners = lists.some((c) => c.owners)
+    ? {
+        identities: Object.assign({}, ...lists.map((c) => c.owners?.identities ?? {})) as Record<string, string>,
+        users: Object.assign({}, ...lists.map((c) => c.owners?.users ?? {})) as Record<string, string>,
+      }
+    : undefined;
+  return {
+    kind: 'changed',
+    identities: union((c) => c.identities),
+    users: union((c) => c.users),
+    companies: union((c) => c.companies),
+    ...(permissions.length ? { permissions } : {}),
+    ...(owners ? { owners } : {}),
+  };
 }
 
 /**

@@ -17,10 +17,13 @@ import {
   Min,
 } from 'class-validator';
 import { ApiBody, ApiProperty, ApiPropertyOptional, ApiQuery } from '@nestjs/swagger';
-import { ALL_PERMISSIONS, SURFACES } from '../../access/permissions.js';
+import { PERMISSION_NAME, PERMISSION_NAME_MAX_LENGTH, SURFACES } from '../../access/permissions.js';
 import { ApiError } from '../../common/api-error.js';
 import { Description, PLAIN_TEXT } from '../../common/input-rules.js';
 import { checkDto } from '../../common/validation.js';
+
+/** Built-in permissions and a generous number of custom ones. */
+const MAX_KEY_PERMISSIONS = 200;
 
 /** `scopes=["integration","rest"]` (VSPC guide), repeated `scopes=rest&scopes=ui`, or a JSON array. */
 export function listFromQuery({ value }: { value: unknown }): unknown {
@@ -72,12 +75,20 @@ export class ApiKeyPolicyDto {
   @IsBoolean({ message: 'isReadAccessOnly must be true or false' })
   isReadAccessOnly?: boolean;
 
-  @ApiPropertyOptional({ type: [String], enum: ALL_PERMISSIONS, description: 'Narrows the user\'s role; the user\'s permissions by default.' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_KEY_PERMISSIONS,
+    example: ['vm:read'],
+    description: "Narrows the user's role to these (built-in or custom, as listed by GET /api/v3/permissions); the user's permissions by default.",
+  })
   @IsOptional()
   @Transform(listFromQuery)
   @IsArray()
+  @ArrayMaxSize(MAX_KEY_PERMISSIONS)
   @ArrayUnique()
-  @IsIn(ALL_PERMISSIONS, { each: true, message: 'each permission must be one listed by GET /api/v3/permissions' })
+  @IsString({ each: true })
+  @MaxLength(PERMISSION_NAME_MAX_LENGTH, { each: true })
+  @Matches(PERMISSION_NAME, { each: true, message: 'each permission must be resource:action, one listed by GET /api/v3/permissions' })
   permissions?: string[];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Never expires by default.' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS, SURFACES } from '../../access/permissions.js';
+import { SURFACES } from '../../access/permissions.js';
 import { PLAIN_TEXT } from '../../common/input-rules.js';
 import { IDENTITY_PROVIDERS, type IdentityProvider } from '../identity.entity.js';
 import type { IdentityView, ReportedStatus } from '../identity.mapper.js';
@@ -48,7 +48,7 @@ export class IdentityViewDto implements IdentityView {
   @ApiProperty({ format: 'date-time' })
   creationDate: string;
 
-  @ApiProperty({ type: [String], enum: ALL_PERMISSIONS, description: 'Effective permissions: the key\'s list narrowed to its user\'s role.' })
+  @ApiProperty({ type: [String], example: ['identities:read', 'vm:read'], description: 'Effective permissions, built-in and custom: the key\'s list narrowed to its user\'s role.' })
   permissions: string[];
 
   @ApiProperty({ description: `ISO 8601 date-time. ${NEVER_NULL}` })

@@ -6,8 +6,8 @@ import type { Principal } from '../../access/principal.js';
 import { one } from '../../common/envelope.js';
 import { ApiData } from '../../common/openapi.js';
 import { IdentityViewDto } from '../dto/identity-view.dto.js';
-import { toIdentityView } from '../identity.mapper.js';
 import { AddTotpLoginQuery, TotpSecretDto } from './totp.dto.js';
+import { IdentitiesService } from '../identities.service.js';
 import { TotpService } from './totp.service.js';
 
 /**
@@ -18,7 +18,10 @@ import { TotpService } from './totp.service.js';
 @Controller()
 @ApiTags('TOTP')
 export class TotpController {
-  constructor(private readonly totp: TotpService) {}
+  constructor(
+    private readonly totp: TotpService,
+    private readonly identities: IdentitiesService,
+  ) {}
 
   @Get('authentication/keys/totp-secret')
   @Header('Cache-Control', 'no-store')
@@ -33,6 +36,6 @@ export class TotpController {
   @ApiData(IdentityViewDto, { description: 'The enabled TOTP identity; from now on a password sign-in asks for a code.' })
   @Access({ sessionOnly: true })
   async add(@CurrentPrincipal() principal: Principal, @Param('userUid', ParseUUIDPipe) userUid: string, @Query() query: AddTotpLoginQuery) {
-    return one(toIdentityView(await this.totp.add(principal, userUid, query)));
+    return one(this.identities.view(await this.totp.add(principal, userUid, query)));
   }
 }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS } from '../../access/permissions.js';
 import { ROLES, type Role } from '../../access/roles.js';
 import { USER_STATUSES, USER_TITLES, type UserStatus, type UserTitle } from '../user.entity.js';
 import type { MfaConfigurationStatus, MfaPolicyStatus, UserProfileView, UserView } from '../user.mapper.js';
@@ -76,7 +75,7 @@ export class UserViewDto implements UserView {
 
 @ApiSchema({ name: 'Me', description: 'The caller: its user, and what this credential may do.' })
 export class MeViewDto extends UserViewDto {
-  @ApiProperty({ type: [String], enum: ALL_PERMISSIONS, description: "Latchkey: the credential's effective permissions." })
+  @ApiProperty({ type: [String], example: ['users:read', 'vm:read'], description: "Latchkey: the credential's effective permissions, built-in and custom." })
   permissions: string[];
 
   @ApiProperty({ description: 'Latchkey: true for a read-only session or key (GET, HEAD and OPTIONS only).' })

@@ -11,7 +11,7 @@ import { looksLikeApiKey } from '../identities/api-key.js';
 import { ApiKeyVerifier } from '../identities/api-key-verifier.js';
 import { IntrospectionDto, IntrospectionRequestDto } from './dto/introspection.dto.js';
 import { INACTIVE, type Introspection, toIntrospection } from './introspection.mapper.js';
-import { TokenService } from './token.service.js';
+import { TokenService } from '../auth/token.service.js';
 
 /** Introspection for other services that accept Latchkey credentials; integration surface only. */
 @Controller('integration')

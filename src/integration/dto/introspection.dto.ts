@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ALL_PERMISSIONS } from '../../access/permissions.js';
 
 export class IntrospectionRequestDto {
   @ApiProperty({ description: 'An API key or an access token.' })
@@ -38,7 +37,7 @@ export class IntrospectionDto {
   @ApiPropertyOptional()
   role?: string;
 
-  @ApiPropertyOptional({ type: [String], enum: ALL_PERMISSIONS })
+  @ApiPropertyOptional({ type: [String], example: ['vm:read'], description: 'Effective permissions, built-in and custom.' })
   permissions?: string[];
 
   @ApiPropertyOptional()
