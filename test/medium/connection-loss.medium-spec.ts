@@ -2,6 +2,7 @@ import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryWorker } from '../../src/webhooks/delivery/delivery-worker.js';
 import { testDialect } from '../support/database.js';
 import { type Services, startServices } from '../support/medium.js';
 
@@ -22,6 +23,10 @@ describe.runIf(testDialect() === 'postgresql')('a connection lost inside a trans
     orm = ormOf(s);
     killer = new pg.Client({ connectionString: s.db.url });
     await killer.connect();
+    // The only user of the pool from here on is the test (the webhook worker's scans would count).
+    await s.get(DeliveryWorker).stop();
+    for (let i = 0; i < 100 && (await checkedOut()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await checkedOut()).toBe(0);
   });
   afterAll(async () => {
     await killer?.end();
