@@ -20,6 +20,7 @@ import { OAuthModule } from './oauth/oauth.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { ENTITIES } from './schema.js';
+import { ShutdownSequence } from './shutdown.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -51,6 +52,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useClass: ApiValidationPipe },
+        ShutdownSequence,
       ],
     };
   }

@@ -15,6 +15,7 @@ import type { AppConfig } from './config/config.js';
 import { createLoggers, JsonLogger, type Loggers, logRequests, requestIdOf } from './observability/logging.js';
 import { METADATA_PATH } from './oauth/oauth-metadata.controller.js';
 import { serveOpenApi } from './observability/openapi.js';
+import { ShutdownState } from './observability/shutdown-state.js';
 
 /** `console/dist` at the project root, from both `src/` and `dist/`. */
 const CONSOLE_DIR = fileURLToPath(new URL('../console/dist', import.meta.url));
@@ -24,11 +25,13 @@ export interface AppOptions {
   logger?: LoggerService;
   /** Where the JSON lines go; stdout, written asynchronously, by default. The suites capture them. */
   logDestination?: DestinationStream;
+  /** The loggers to use (main keeps them, to flush them last on shutdown); made from the options above otherwise. */
+  loggers?: Loggers;
 }
 
 /** Build the application from a validated configuration (used by main; the suites compose the same parts). */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
-  const loggers = createLoggers(config, options.logDestination);
+  const loggers = options.loggers ?? createLoggers(config, options.logDestination);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(config, loggers), {
     logger: options.logger ?? new JsonLogger(loggers.app),
     bufferLogs: false,
@@ -78,6 +81,13 @@ export function createAdapter(config: AppConfig, loggers: Loggers): FastifyAdapt
 export function configureApp(app: NestFastifyApplication, config: AppConfig): NestFastifyApplication {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', securityHeaders);
+  const shutdown = app.get(ShutdownState);
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    // While draining, every answer closes its connection: the client (HAProxy) opens its next
+    // one to an instance that is staying, and no idle keep-alive connection holds the exit.
+    if (shutdown.draining) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
   if (config.corsOrigins.length) {
     // Closed unless configured: only the listed origins, credentials in headers (never cookies).
@@ -97,6 +107,6 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): Ne
   }
   serveOpenApi(app);
   if (config.benchMetrics) registerBenchMetrics(app);
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main() handles SIGTERM itself (src/shutdown.ts), draining first.
   return app;
 }

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { createLoggers } from './observability/logging.js';
+import { stopOnSignals } from './shutdown.js';
 
 async function main(): Promise<void> {
   let config;
@@ -13,8 +15,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config);
+  const loggers = createLoggers(config);
+  const app = await createApp(config, { loggers });
   await app.listen(config.port, config.host);
+  stopOnSignals(app, config, loggers);
   console.log(`latchkey listening on http://${config.host}:${config.port}/api/v3`);
 }
 

@@ -6,6 +6,7 @@ import type { Entities } from './database/orm.config.js';
 import { ServerSecret } from './database/server-secret.entity.js';
 import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
 import { ApiKeySecret } from './identities/api-key-secret.entity.js';
+import { CredentialChangeLogEntry } from './identities/credential-changes/change-log-entry.entity.js';
 import { Identity } from './identities/identity.entity.js';
 import { CustomPermission } from './permissions/custom-permission.entity.js';
 import { User } from './users/user.entity.js';
@@ -34,5 +35,6 @@ export const ENTITIES: Entities = [
   WebhookDelivery,
   DeliveryAttempt,
   ExpiryCursor,
+  CredentialChangeLogEntry,
   CustomPermission,
 ];

@@ -183,7 +183,7 @@ describe('verification cache: evicts exactly what changed', () => {
 // Two instances on one database only make sense on PostgreSQL (SQLite is single-instance; the
 // same-instance suite above covers it). On the e2e-postgresql project this must run, and it
 // fails, not skips, when PostgreSQL is unreachable (createTestDatabase throws).
-describe.runIf(testDialect() === 'postgresql')('verification cache across instances (PostgreSQL LISTEN/NOTIFY)', () => {
+describe.runIf(testDialect() === 'postgresql').each(['notify', 'poll'])('verification cache across instances (PostgreSQL, CREDENTIAL_EVENTS=%s)', (mode) => {
   let a: TestApp;
   let b: TestApp;
   let adminA: Session;
@@ -191,8 +191,8 @@ describe.runIf(testDialect() === 'postgresql')('verification cache across instan
   let adminUid: string;
 
   beforeAll(async () => {
-    a = await startApp();
-    b = await startApp({}, a.db);
+    a = await startApp({ CREDENTIAL_EVENTS: mode });
+    b = await startApp({ CREDENTIAL_EVENTS: mode }, a.db);
     adminA = await login(a);
     adminB = await login(b);
     adminUid = (await me(a, adminA.auth)).instanceUid;
@@ -230,7 +230,7 @@ describe.runIf(testDialect() === 'postgresql')('verification cache across instan
     expect(await refusedWithin(b, key, 1_000)).toBeLessThanOrEqual(1_000);
   });
 
-  it('an instance that loses its listener clears its cache, reconnects, and hears changes again', async () => {
+  it('an instance that loses its feed clears its cache, recovers, and hears changes again', async () => {
     const relay = b.app.get<CredentialRelay, InterruptibleRelay>(CredentialRelay);
     const verifierB = b.app.get<ApiKeyVerifier, CountingApiKeyVerifier>(ApiKeyVerifier);
     const { id, key } = await createKey(a, adminA.auth, adminUid);
@@ -244,6 +244,16 @@ describe.runIf(testDialect() === 'postgresql')('verification cache across instan
     expect(relay.connected).toBe(true);
 
     await b.http.get(PING).set(bearer(key)).expect(200);
+    await a.http.patch(`${API}/users/${adminUid}/logins/${id}`).set(adminA.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
+    expect(await refusedWithin(b, key, 1_000)).toBeLessThanOrEqual(1_000);
+  });
+
+  // Last: A hears nothing from here on.
+  it('a change is announced by the transaction that makes it, not by the instance\'s own feed', async () => {
+    const { id, key } = await createKey(a, adminA.auth, adminUid);
+    await b.http.get(PING).set(bearer(key)).expect(200);
+    await a.app.get(CredentialRelay).close();
+    expect(a.app.get(CredentialRelay).connected).toBe(false);
     await a.http.patch(`${API}/users/${adminUid}/logins/${id}`).set(adminA.auth).send([{ op: 'replace', path: '/status', value: 'disabled' }]).expect(200);
     expect(await refusedWithin(b, key, 1_000)).toBeLessThanOrEqual(1_000);
   });

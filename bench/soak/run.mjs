@@ -31,6 +31,13 @@ const RATE_LIMIT = 10;
 const RESULTS_FILE = process.env.SOAK_RESULTS ?? join(ROOT, 'bench', 'soak', 'results.json');
 const KEEP = process.env.SOAK_KEEP === '1';
 const STRICT = process.env.SOAK_STRICT === '1';
+/**
+ * The instances' drain on SIGTERM: the server's default (5 s) in full runs; 3 s in short ones,
+ * still above DRAIN_MIN_MS (what HAProxy needs to take an instance out), to keep CI's run short.
+ */
+const DRAIN_SECONDS = process.env.SOAK_DRAIN_SECONDS ?? (SECONDS >= 240 ? '' : '3');
+/** How the instances hear each other's credential changes (CREDENTIAL_EVENTS): notify (default) or poll. */
+const CREDENTIAL_EVENTS = process.env.SOAK_CREDENTIAL_EVENTS || 'notify';
 const WORK_PREFIX = 'latchkey-soak-';
 /** The last stop of every instance: a shorter wait, the verdict does not depend on it. */
 const FINAL_STOP_GRACE_MS = 10_000;
@@ -134,26 +141,35 @@ async function main() {
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'info',
+    CREDENTIAL_EVENTS,
+    ...(DRAIN_SECONDS ? { SHUTDOWN_DRAIN_SECONDS: DRAIN_SECONDS } : {}),
     // SIGUSR2 writes a diagnostic report: used on an instance that does not exit after SIGTERM.
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=SIGUSR2 --report-directory=${join(work, 'reports')}`.trim(),
   };
   await cluster.defineInstances(INSTANCES, instanceEnv);
   const notes = [];
+  // All at once (migrations are safe to race): starting instances under load is most of a short
+  // run's set-up time.
+  const startAll = async () => {
+    const started = await Promise.allSettled(cluster.instances.map((instance) => cluster.startInstance(instance)));
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
   try {
-    await cluster.startInstance(cluster.instances[0]);
+    await startAll();
   } catch (error) {
     if (!/TRUST_PROXY/.test(error.message)) throw error;
     // This build takes TRUST_PROXY as a boolean only; trust every proxy (HAProxy is the only peer).
     notes.push('TRUST_PROXY=127.0.0.1 refused by this build; ran with TRUST_PROXY=true');
     log(notes.at(-1));
     instanceEnv.TRUST_PROXY = 'true';
-    await cluster.startInstance(cluster.instances[0]);
+    await Promise.all(cluster.instances.map((instance) => cluster.stopInstance(instance, 'SIGKILL')));
+    await startAll();
   }
-  await Promise.all(cluster.instances.slice(1).map((instance) => cluster.startInstance(instance)));
   const lbPort = await freePort();
   const socket = join(work, 'haproxy', 'admin.sock');
   await cluster.startHaproxy(renderConfig(join(ROOT, 'deploy', 'haproxy.cfg'), { port: lbPort, socket, servers: cluster.instances }), lbPort);
-  log(`${INSTANCES} instances behind haproxy on ${cluster.haproxy.url}`);
+  log(`${INSTANCES} instances behind haproxy on ${cluster.haproxy.url} (CREDENTIAL_EVENTS=${CREDENTIAL_EVENTS})`);
 
   const lb = createClient(cluster.haproxy.url, { sockets: 64 });
   const data = await seed(lb, { keys: KEYS });
@@ -262,6 +278,7 @@ async function main() {
   save(RESULTS_FILE, results, outcome, {
     startedAt: new Date(started).toISOString(),
     seconds: SECONDS,
+    credentialEvents: CREDENTIAL_EVENTS,
     trafficMs,
     instances: INSTANCES,
     machine: { cpus: cpus().length, loadavg: loadavg().map((l) => round(l)) },

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../access/principal.js';
 import { isProviderRole } from '../access/roles.js';
 import type { Page } from '../common/envelope.js';
@@ -47,14 +47,17 @@ const BATCH_INTERVAL_MS = 1000;
 /**
  * Append-only audit log. Changes are recorded in the caller's unit of work (or the transaction the
  * caller opened), so the entry and the change commit together; events off the request path (failed
- * authentication, key use) are buffered and written in batches, and the buffer is flushed on shutdown.
+ * authentication, key use) are buffered and written in batches, and the buffer is drained on
+ * shutdown (src/shutdown.ts, after the HTTP server has closed and before the database does).
  */
 @Injectable()
-export class AuditService implements OnApplicationShutdown {
+export class AuditService {
   private readonly logger = new Logger('Audit');
   private buffer: AuditRecord[] = [];
   private readonly failures = new Map<string, AuditRecord>();
   private timer: NodeJS.Timeout | null = null;
+  /** The batches being written, one after the other: a drain waits for the one under way. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly entries: AuditRepository,
@@ -92,13 +95,18 @@ export class AuditService implements OnApplicationShutdown {
     else this.timer ??= setTimeout(() => void this.drain(), BATCH_INTERVAL_MS).unref();
   }
 
-  async drain(): Promise<void> {
+  /** Writes what is buffered; resolves once it (and any batch already being written) is in the database. */
+  drain(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = [...this.buffer, ...this.failures.values()];
     this.buffer = [];
     this.failures.clear();
-    if (!batch.length) return;
+    if (batch.length) this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  private async write(batch: AuditRecord[]): Promise<void> {
     try {
       // A unit of work of its own: the timer may fire inside the scope of the request that started it.
       await this.scope.run(async () => {
@@ -108,10 +116,6 @@ export class AuditService implements OnApplicationShutdown {
     } catch (error) {
       this.logger.error(`could not write ${batch.length} audit entries: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.drain();
   }
 
   async list(principal: Principal, query: AuditQuery): Promise<Page<AuditView>> {

@@ -15,6 +15,10 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be true or false/],
     [{ ADMIN_PASSWORD: 'short' }, /ADMIN_PASSWORD must be at least 8/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ SHUTDOWN_DRAIN_SECONDS: '-1' }, /SHUTDOWN_DRAIN_SECONDS must be an integer/],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: '0' }, /SHUTDOWN_TIMEOUT_SECONDS must be an integer/],
+    [{ CREDENTIAL_EVENTS: 'changefeed' }, /CREDENTIAL_EVENTS must be notify or poll/],
+    [{ CREDENTIAL_POLL_MS: '10' }, /CREDENTIAL_POLL_MS must be an integer/],
   ])('rejects %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

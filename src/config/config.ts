@@ -22,6 +22,14 @@ export interface AppConfig extends LifecycleSettings {
   loginFailuresPer15Minutes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   corsOrigins: string[];
+  /** On SIGTERM: seconds `/health/ready` answers 503 while requests are still served (the load balancer takes the instance out). */
+  shutdownDrainSeconds: number;
+  /** After the drain: seconds for requests in flight and the final writes before the process exits anyway. */
+  shutdownTimeoutSeconds: number;
+  /** How instances on one PostgreSQL hear each other's credential changes: LISTEN/NOTIFY, or a polled change-log table. */
+  credentialEvents: 'notify' | 'poll';
+  /** With `credentialEvents: 'poll'`: milliseconds between two reads of the change log. */
+  credentialPollMs: number;
   /** How long a successful answer is kept for replay under its `X-Request-id` (VSPC: 5 minutes). */
   idempotencyTtlSeconds: number;
   /** `LATCHKEY_BENCH_METRICS=1`: count SQL queries and serve them on loopback for `npm run bench`. */
@@ -60,6 +68,8 @@ function databaseUrl(env: Env): string {
   );
 }
 
+const CREDENTIAL_EVENTS = ['notify', 'poll'] as const;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -82,6 +92,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\/.+/.test(redisUrl)) {
     throw new ConfigError(`REDIS_URL must start with redis://, got "${redisUrl}"`);
+  }
+  const credentialEvents = (env.CREDENTIAL_EVENTS || 'notify') as AppConfig['credentialEvents'];
+  if (!CREDENTIAL_EVENTS.includes(credentialEvents)) {
+    throw new ConfigError(`CREDENTIAL_EVENTS must be notify or poll, got "${env.CREDENTIAL_EVENTS}"`);
   }
   let lifecycle: LifecycleSettings;
   try {
@@ -108,6 +122,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 300, 1, 3600),
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
+    shutdownDrainSeconds: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 300),
+    shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 15, 1, 600),
+    credentialEvents,
+    credentialPollMs: integer(env, 'CREDENTIAL_POLL_MS', 250, 50, 10_000),
     benchMetrics: boolean(env, 'LATCHKEY_BENCH_METRICS', false),
     ...lifecycle,
   };

@@ -10,6 +10,7 @@ import { FirstStartService } from './accounts/first-start.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { CatalogueFollower } from './credential-changes/catalogue-follower.js';
+import { CredentialChangeLog } from './credential-changes/change-log.js';
 import { CredentialChanges } from './credential-changes/credential-changes.js';
 import { CredentialChangesSubscriber } from './credential-changes/credential-changes.subscriber.js';
 import { CredentialRelay } from './credential-changes/credential-relay.js';
@@ -41,6 +42,7 @@ import { TotpService } from './totp/totp.service.js';
     CredentialChanges,
     CredentialChangesSubscriber,
     CredentialRelay,
+    CredentialChangeLog,
     CatalogueFollower,
     PermissionRemoval,
   ],

@@ -90,10 +90,15 @@ export class IdentitiesRepository extends Repository {
     return (await this.em.nativeUpdate(Identity, { id, otpLastTimeStep: previous }, { otpLastTimeStep: step, lastUsedAt: at })) === 1;
   }
 
-  /** Last-used times and addresses of keys, in one transaction of its own (called from a timer). */
+  /**
+   * Last-used times and addresses of keys, in one transaction of its own (called from a timer).
+   * Rows are updated in ascending id order: every instance then locks them in the same order, so
+   * two instances writing the same keys at once wait for each other instead of deadlocking.
+   */
   async recordUses(uses: Iterable<[number, { at: Date; from: string }]>): Promise<void> {
+    const ordered = [...uses].sort(([a], [b]) => a - b);
     await this.em.fork().transactional(async (tx) => {
-      for (const [id, use] of uses) await tx.nativeUpdate(Identity, { id }, { lastUsedAt: use.at, lastUsedFrom: use.from.slice(0, 64) });
+      for (const [id, use] of ordered) await tx.nativeUpdate(Identity, { id }, { lastUsedAt: use.at, lastUsedFrom: use.from.slice(0, 64) });
     });
   }
 }

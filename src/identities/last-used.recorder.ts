@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../access/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { IdentitiesRepository } from './identities.repository.js';
@@ -14,14 +14,17 @@ interface Use {
 
 /**
  * Last-used time and address of keys, kept off the request path: at most one update per key per
- * minute, written in batches (with one audit entry per recorded use) every couple of seconds.
+ * minute, written in batches (with one audit entry per recorded use) every couple of seconds, and
+ * once more on shutdown (src/shutdown.ts), before the audit buffer is drained.
  */
 @Injectable()
-export class LastUsedRecorder implements OnApplicationShutdown {
+export class LastUsedRecorder {
   private readonly logger = new Logger('LastUsed');
   private readonly recordedAt = new Map<number, number>();
   private pending = new Map<number, Use>();
   private timer: NodeJS.Timeout | null = null;
+  /** The batches being written, one after the other: a flush waits for the one under way. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly identities: IdentitiesRepository,
@@ -39,12 +42,17 @@ export class LastUsedRecorder implements OnApplicationShutdown {
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS).unref();
   }
 
-  async flush(): Promise<void> {
+  /** Writes what is pending; resolves once it (and any batch already being written) is written and audited. */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.pending;
     this.pending = new Map();
-    if (!batch.size) return;
+    if (batch.size) this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  private async write(batch: Map<number, Use>): Promise<void> {
     try {
       await this.identities.recordUses(batch);
     } catch (error) {
@@ -61,9 +69,5 @@ export class LastUsedRecorder implements OnApplicationShutdown {
         fromAddress: use.from,
       });
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.flush();
   }
 }

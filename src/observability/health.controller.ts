@@ -3,6 +3,7 @@ import { ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MikroOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../access/access.decorator.js';
+import { ShutdownState } from './shutdown-state.js';
 
 /** Probes answer in Terminus's own shape (`{ status, info, error, details }`), not the API envelope. */
 @Catch(ServiceUnavailableException)
@@ -20,6 +21,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: MikroOrmHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** The process answers; nothing else is checked, so a slow database never restarts the service. */
@@ -30,11 +32,15 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Ready to serve: the database answers a query within a second. */
+  /** Ready to serve: not shutting down, and the database answers a query within a second. */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness probe: the database is reachable' })
+  @ApiOperation({ summary: 'Readiness probe: not draining, and the database is reachable' })
   ready() {
+    if (this.shutdown.draining) {
+      const instance = { instance: { status: 'down', message: 'shutting down' } };
+      throw new ServiceUnavailableException({ status: 'error', info: {}, error: instance, details: instance });
+    }
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1000 })]);
   }
 }

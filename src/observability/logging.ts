@@ -45,17 +45,42 @@ export interface Loggers {
    * which would otherwise triple the cost of the line (about 7 µs instead of 22 µs).
    */
   requests: Logger;
+  /** Writes every buffered line out; the last step before the process exits. */
+  flush(): Promise<void>;
 }
+
+/** Lines wait at most this long in the buffer (it is written sooner once it holds 4 kB). */
+const LOG_FLUSH_INTERVAL_MS = 1000;
+/** How long the final flush may wait for a write already under way (a stuck stdout must not hold the exit). */
+const FINAL_FLUSH_WAIT_MS = 2000;
 
 /**
  * One pair of loggers per application (so that each app of a test run has its own destination):
- * written asynchronously to stdout (flushed on exit) unless a destination is given.
+ * written asynchronously to stdout, in writes of 4 kB or every second, unless a destination is given.
  */
 export function createLoggers(config: AppConfig, destination?: DestinationStream): Loggers {
-  const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const stdout = destination ? null : pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_INTERVAL_MS });
+  const stream = destination ?? stdout!;
   return {
     app: pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } }, stream),
     requests: pino({ level: config.logLevel }, stream),
+    flush: async () => {
+      if (!stdout) return;
+      // First let a write under way finish (a synchronous write now could overtake it), then
+      // write the rest synchronously.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FINAL_FLUSH_WAIT_MS);
+        stdout.flush(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      try {
+        stdout.flushSync();
+      } catch {
+        // stdout is gone or not writable: nothing more can be done
+      }
+    },
   };
 }
 

@@ -19,5 +19,6 @@ import { WebhooksService } from './webhooks.service.js';
   imports: [IdentitiesModule, AuditModule],
   controllers: [WebhooksController],
   providers: [WebhooksRepository, WebhooksService, DeliveryQueueRepository, DeliveryWorker, OutboxSignal, OutboxSubscriber, ExpiryRepository, ExpiryScanner],
+  exports: [DeliveryWorker],
 })
 export class WebhooksModule {}

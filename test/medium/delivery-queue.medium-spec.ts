@@ -22,7 +22,7 @@ describe('delivery queue claims', () => {
   beforeAll(async () => {
     a = await startServices();
     b = testDialect() === 'postgresql' ? await startServices({}, a.db) : a;
-    for (const s of new Set([a, b])) await s.get(DeliveryWorker).onModuleDestroy();
+    for (const s of new Set([a, b])) await s.get(DeliveryWorker).stop();
     webhookId = randomUUID();
     await a.work(async () => {
       const now = new Date();

@@ -22,10 +22,10 @@ export class CountingApiKeyVerifier extends ApiKeyVerifier {
   }
 }
 
-/** A relay whose listener connection a suite can drop, as a network failure would. */
+/** A relay whose feed (LISTEN connection or change-log polling) a suite can break, as a network failure would. */
 export class InterruptibleRelay extends CredentialRelay {
   interrupt(): void {
-    this.client?.emit('error', new Error('listener interrupted'));
+    this.feed?.interrupt(new Error('feed interrupted'));
   }
 }
 

@@ -7,6 +7,7 @@ import { User } from '../../users/user.entity.js';
 import { ApiKeySecret } from '../api-key-secret.entity.js';
 import { Identity } from '../identity.entity.js';
 import { type ChangeOwners, type CredentialChange, CredentialChanges } from './credential-changes.js';
+import { CredentialRelay } from './credential-relay.js';
 
 type Changed = Extract<CredentialChange, { kind: 'changed' }>;
 
@@ -59,9 +60,11 @@ export function factsOf(changeSets: readonly ChangeSet<object>[]): Changed | nul
 }
 
 /**
- * The one source of credential changes: a MikroORM subscriber that turns each flush into facts
- * and emits them once they are committed — at once for a flush outside a transaction (MikroORM
- * commits it before `afterFlush`), at commit for one inside, never for a rolled-back one.
+ * The one source of credential changes: a MikroORM subscriber that turns each flush into facts,
+ * has CredentialRelay announce them to the other instances inside the same transaction (just
+ * before its commit: the announcement commits or rolls back with the change), and emits them
+ * here once committed — never for a rolled-back transaction. A flush outside a transaction runs
+ * in one of its own; its facts are keyed by its unit of work until that transaction commits.
  *
  * Writes that bypass change sets emit nothing, so none may touch a principal's fields: the native
  * updates of refresh tokens, TOTP time steps and last-used times do not, and deletes cascade from
@@ -69,36 +72,55 @@ export function factsOf(changeSets: readonly ChangeSet<object>[]): Changed | nul
  */
 @Injectable()
 export class CredentialChangesSubscriber implements EventSubscriber, OnModuleInit {
-  /** Facts of the flushes inside a transaction, until it ends. */
+  /** Facts waiting for their commit, by transaction (or by unit of work, for a flush's own transaction). */
   private readonly pending = new WeakMap<object, Changed[]>();
 
   constructor(
     private readonly orm: MikroORM,
     private readonly changes: CredentialChanges,
+    private readonly relay: CredentialRelay,
   ) {}
 
   onModuleInit(): void {
     this.orm.em.getEventManager().registerSubscriber(this);
   }
 
-  afterFlush({ em, uow }: FlushEventArgs): void {
+  onFlush({ em, uow }: FlushEventArgs): void {
     const facts = factsOf(uow.getChangeSets());
-    if (!facts) return;
-    const transaction = em.getTransactionContext();
-    if (!transaction) return this.changes.emit(facts);
-    const pending = this.pending.get(transaction);
-    if (pending) pending.push(facts);
-    else this.pending.set(transaction, [facts]);
+    if (facts) this.add(em.getTransactionContext() ?? uow, [facts]);
+  }
+
+  async beforeTransactionCommit({ em, uow, transaction }: TransactionEventArgs): Promise<void> {
+    if (!transaction) return;
+    const own = uow ? this.take(uow) : [];
+    if (own.length) this.add(transaction, own);
+    const facts = this.pending.get(transaction);
+    if (facts?.length) await this.relay.announce(facts, em, transaction);
   }
 
   afterTransactionCommit({ transaction }: TransactionEventArgs): void {
-    const pending = transaction && this.pending.get(transaction);
-    if (!pending) return;
-    this.pending.delete(transaction);
-    for (const facts of pending) this.changes.emit(facts);
+    for (const facts of transaction ? this.take(transaction) : []) this.changes.emit(facts);
   }
 
-  afterTransactionRollback({ transaction }: TransactionEventArgs): void {
+  afterTransactionRollback({ transaction, uow }: TransactionEventArgs): void {
     if (transaction) this.pending.delete(transaction);
+    if (uow) this.pending.delete(uow);
+  }
+
+  /** A flush that ran without any transaction (none is possible): committed already. */
+  afterFlush({ uow }: FlushEventArgs): void {
+    for (const facts of this.take(uow)) this.changes.emit(facts);
+  }
+
+  private add(key: object, facts: Changed[]): void {
+    const pending = this.pending.get(key);
+    if (pending) pending.push(...facts);
+    else this.pending.set(key, [...facts]);
+  }
+
+  private take(key: object): Changed[] {
+    const facts = this.pending.get(key) ?? [];
+    this.pending.delete(key);
+    return facts;
   }
 }

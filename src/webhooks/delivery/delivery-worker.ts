@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { WebhookSettings } from '../../config/lifecycle-settings.js';
 import { DatabaseScope } from '../../database/database-scope.js';
@@ -54,7 +54,7 @@ export function hears(webhook: Webhook, event: WebhookEvent): boolean {
  * they held are attempted again — at least once, with the same delivery id.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+export class DeliveryWorker implements OnApplicationBootstrap {
   private readonly logger = new Logger('Webhooks');
   private readonly settings: WebhookSettings;
   private readonly sender: HttpSender;
@@ -67,6 +67,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private listening = true;
   private nextScanAt = 0;
   private nextPruneAt = 0;
+  private stopped: Promise<void> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -86,12 +87,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop = this.run();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
-    this.sender.close();
+  /** Stops new rounds and waits for the attempts in flight (src/shutdown.ts, before the database closes). */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.running = false;
+      this.wakeUp?.();
+      await this.loop;
+      await Promise.allSettled([...this.inFlight]);
+      this.sender.close();
+    })();
+    return this.stopped;
   }
 
   /** Runs a round soon; `listening` when a webhook was just created or enabled here. */
